@@ -1,0 +1,118 @@
+"""Derived tables the chapters, figures and tests share.
+
+Every number the book quotes is computed here from the loaded data, so prose
+(through glue), figures and tests cannot drift apart.
+"""
+import pandas as pd
+
+RUSSIAN_STATES = {"XRE", "XSR", "SUN", "RUS"}
+AFGHAN_PREFIX = "AFG"
+
+
+def is_afghan(actor_id):
+    """True for Afghanistan and any of its governments (AFG, AFG-IEA, ...)."""
+    return actor_id == AFGHAN_PREFIX or actor_id.startswith(AFGHAN_PREFIX + "-")
+
+
+def decimal_year(dates):
+    """Timestamps as fractional years (1959-07-02 -> 1959.5), NaN stays NaN."""
+    dates = pd.to_datetime(pd.Series(dates))
+    start = pd.to_datetime(dates.dt.year.astype("Int64").astype(str) + "-01-01", errors="coerce")
+    days_in_year = 365 + dates.dt.is_leap_year.astype(float)
+    return dates.dt.year + (dates - start).dt.days / days_in_year
+
+
+def midpoint_year(frame):
+    """Middle of each record's [date_min, date_max] as a fractional year."""
+    lo, hi = decimal_year(frame["date_min"]), decimal_year(frame["date_max"])
+    return lo.where(hi.isna(), (lo + hi) / 2).fillna(hi)
+
+
+def period_of(dates, periods):
+    """The book period (code) each date falls in, as a categorical."""
+    codes = list(periods["period"])
+    bins = list(periods["start"]) + [periods["end"].iloc[-1] + pd.Timedelta(days=1)]
+    return pd.cut(pd.to_datetime(pd.Series(dates)), bins=bins, labels=codes, right=False)
+
+
+def treaty_counterpart(row):
+    """Whom Afghanistan's treaty was with: the labels used by the treaty charts."""
+    parties = {row["party_a"], row["party_b"]}
+    if not any(is_afghan(p) for p in parties):
+        if parties <= RUSSIAN_STATES | {"GBR"} and row["about"] == "AFG":
+            return "Britain–Russia about Afghanistan"
+        return "Other states"
+    other = next(p for p in parties if not is_afghan(p))
+    if other in RUSSIAN_STATES:
+        return "Russia / USSR"
+    if other == "TJK":
+        return "Tajikistan"
+    return "Other states"
+
+
+COUNTERPARTS = ["Russia / USSR", "Britain–Russia about Afghanistan", "Tajikistan", "Other states"]
+
+
+def treaties_with_counterpart(treaties, periods):
+    """Treaties with their counterpart and period columns added."""
+    out = treaties.copy()
+    out["counterpart"] = pd.Categorical(out.apply(treaty_counterpart, axis=1), categories=COUNTERPARTS)
+    out["period"] = period_of(out["date_min"], periods).values
+    return out
+
+
+def treaty_counts_by_period(treaties, periods):
+    """Number of treaties per period (rows) and subject (columns), zeros kept."""
+    t = treaties_with_counterpart(treaties, periods)
+    return pd.crosstab(t["period"], t["subject"], dropna=False).reindex(periods["period"], fill_value=0)
+
+
+def treaty_counts_by_counterpart(treaties, periods):
+    """Number of treaties per counterpart, every counterpart listed."""
+    t = treaties_with_counterpart(treaties, periods)
+    return t["counterpart"].value_counts().reindex(COUNTERPARTS, fill_value=0)
+
+
+def cumulative_treaties(treaties, periods):
+    """Cumulative count of treaties by counterpart over signing years (midpoint of the date range)."""
+    t = treaties_with_counterpart(treaties, periods)
+    t["year"] = midpoint_year(t)
+    t = t.sort_values("year")
+    t["cumulative"] = t.groupby("counterpart", observed=False).cumcount() + 1
+    return t[["treaty_id", "name", "counterpart", "year", "cumulative"]]
+
+
+def flows_between(aid, donors, recipients):
+    """Flows whose donors include one of `donors` and recipients one of `recipients` (predicates on ids)."""
+    keep = aid["donor"].map(lambda ids: any(donors(i) for i in ids)) & \
+        aid["recipient"].map(lambda ids: any(recipients(i) for i in ids))
+    return aid[keep]
+
+
+def russian_flows_to_afghanistan(aid):
+    """Flows from the Russian Empire, Soviet Russia, the USSR or Russia to Afghan recipients (incl. allied Afghan factions)."""
+    afghan_side = lambda a: is_afghan(a) or a == "ORG-NORTHERN-ALLIANCE"
+    return flows_between(aid, lambda d: d in RUSSIAN_STATES, afghan_side)
+
+
+def afghan_tajik_flows(aid):
+    """Flows between Tajikistan (or Tajik groups) and Afghanistan (or Afghan groups), either way."""
+    tajik = lambda a: a == "TJK" or a in {"ORG-UTO", "ORG-JAMAAT-ANSARULLAH"}
+    afghan = lambda a: is_afghan(a) or a == "ORG-NRF"
+    return pd.concat([flows_between(aid, tajik, afghan), flows_between(aid, afghan, tajik)]).drop_duplicates("flow_id")
+
+
+def stated_total(flows, transaction):
+    """Sum of best amounts for one transaction type (commitments and disbursements are never added)."""
+    return float(flows.loc[flows["transaction"] == transaction, "amount_best"].sum())
+
+
+def first_formal_recognition(steps):
+    """The earliest formal recognition of the Islamic Emirate: one row."""
+    formal = steps[(steps["act"] == "formal_recognition") & (steps["target"] == "AFG-IEA")]
+    return formal.sort_values("date_min").iloc[0]
+
+
+def days_between(earlier, later):
+    """Whole days from one timestamp to another."""
+    return int((pd.Timestamp(later) - pd.Timestamp(earlier)).days)
