@@ -116,3 +116,41 @@ def first_formal_recognition(steps):
 def days_between(earlier, later):
     """Whole days from one timestamp to another."""
     return int((pd.Timestamp(later) - pd.Timestamp(earlier)).days)
+
+
+CPI_BASE_YEAR = 2024
+
+
+def constant_dollar_range(flows, base_year=CPI_BASE_YEAR):
+    """Each stated amount in `base_year` dollars (US CPI-U, the `cpi` package's bundled BLS series).
+
+    A total over a span cannot be deflated exactly without its yearly split, so
+    the range runs from the amount deflated at the span's last year (low) to
+    the amount deflated at its first year (high). An open end uses the known year.
+    Returns {flow_id: (low, high)}.
+    """
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cpi warns that its bundled series is not today's; it is pinned on purpose
+        import cpi
+        out = {}
+        for row in flows[flows["amount_best"].notna()].itertuples():
+            first = row.date_min.year if not pd.isna(row.date_min) else row.date_max.year
+            last = row.date_max.year if not pd.isna(row.date_max) else first
+            values = [cpi.inflate(row.amount_best, year, to=base_year) for year in (first, last)]
+            out[row.flow_id] = (min(values), max(values))
+    return out
+
+
+def money_text(amount, qualifier):
+    """'$1.2 billion', 'more than $1 billion', 'about $40 million': an amount as the book writes it."""
+    words = {"at_least": "more than ", "about": "about ", "at_most": "up to "}.get(qualifier, "")
+    return f"{words}${amount / 1e9:g} billion" if amount >= 1e9 else f"{words}${amount / 1e6:g} million"
+
+
+def conflicts(claims):
+    """One row per disagreement (record, field): how many claims, and the value the book follows."""
+    keys = ["record_table", "record_id", "field"]
+    preferred = claims[claims["rank"] == "preferred"].set_index(keys)["value"]
+    counted = claims.groupby(keys, observed=True, sort=False).size().rename("n_claims")
+    return counted.to_frame().join(preferred.rename("preferred")).reset_index()

@@ -1,5 +1,6 @@
 """What a chapter's hidden set-up cell needs: the style, and glue that leaves no stray output."""
 import matplotlib.pyplot as plt
+from IPython.display import Markdown
 from myst_nb import glue
 
 from . import style
@@ -21,6 +22,22 @@ def glue_number(name, value):
     glue(name, value, display=False)
 
 
-def glue_table(name, frame):
-    """Store a DataFrame, shown where the prose places it with {glue:}."""
-    glue(name, frame, display=False)
+def markdown_table(frame):
+    """A DataFrame as a Markdown pipe table (cells escaped), index dropped."""
+    def cell(value):
+        text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        return text.replace("|", "\\|").replace("\n", " ")
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
+def glue_table(name, frame, caption):
+    """Store a numbered table (MyST `table` directive) for a {glue:md} directive with `:format: myst`.
+
+    Markdown, not HTML, so that the web page gets a real, themed table and the
+    PDF a LaTeX (long)table from the same output.
+    """
+    text = f":::{{table}} {caption}\n:name: {name}\n:width: 100%\n\n{markdown_table(frame)}\n:::\n"
+    glue(name, Markdown(text), display=False)

@@ -126,7 +126,7 @@ def _aid_amount_panel(ax, flows, constant_dollars=None):
         span = not np.isnan(b) and b - a >= 1.05
         when = f"{row.period[:4]}–{row.period[-2:]}" if span else (
             f"from {row.period[:4]}" if open_right else row.period[:4])
-        ax.annotate(f"{_money(row.amount_best, row.amount_qualifier)}, {when}",
+        ax.annotate(f"{analysis.money_text(row.amount_best, row.amount_qualifier)}, {when}",
                     ((a + b) / 2 if span else a, amount), xytext=(0, 7) if span else (7, -3),
                     textcoords="offset points", fontsize=7, color="#222222",
                     ha="center" if span else "left", va="bottom" if span else "top")
@@ -152,11 +152,6 @@ def _aid_unquantified_panel(ax, flows):
     ax.set_ylim(-0.8, len(flows) - 0.2)
     ax.spines["left"].set_visible(False)
     ax.set_ylabel("No amount\nstated", rotation=0, ha="right", va="center")
-
-
-def _money(amount, qualifier):
-    words = {"at_least": "more than ", "about": "about ", "at_most": "up to "}.get(qualifier, "")
-    return f"{words}${amount / 1e9:g} billion" if amount >= 1e9 else f"{words}${amount / 1e6:g} million"
 
 
 def plot_aid_flows(flows, xlim, title=None, constant_dollars=None):

@@ -54,3 +54,99 @@ def two_way_explorer(first_label, second_label, views):
     widgets.jslink((first, "index"), (outer, "selected_index"))
     return widgets.VBox([widgets.HBox([first, second], layout=widgets.Layout(flex_flow="row wrap")), outer],
                         layout=widgets.Layout(width="100%"))
+
+
+PRINT_NOTE = ("*The interactive version of this explorer is in the web edition of the book; "
+              "the figure above shows its default view.*")
+
+
+class WebOnly:
+    """Displays a widget where widgets can live, and a one-line note in print.
+
+    Browsers and Jupyter prefer the widget view; the LaTeX builder cannot use
+    it and falls to the Markdown note instead of printing the widget's repr.
+    """
+
+    def __init__(self, widget, note=PRINT_NOTE):
+        self.widget, self.note = widget, note
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        bundle["text/markdown"] = self.note
+        bundle["text/plain"] = self.note.strip("*")
+        return bundle
+
+
+def timeline_explorer(events, periods):
+    """Chronology filtered by period, relationship or kind of event: one Dropdown."""
+    from . import analysis, figures, style
+    views = {}
+    def add(label, frame, xlim, relationships=None):
+        relationships = relationships or [r for r in style.RELATIONSHIP_LABELS if r in set(frame["relationship"])]
+        first, last = frame["date_min"].min(), frame["date_max"].max()
+        alt = (f"{len(frame)} events of the sources, {label.lower()}, from {first:%Y} to {last:%Y}, "
+               f"in lanes by relationship.")
+        views[label] = (figures.plot_chronology(frame, periods, relationships=relationships, xlim=xlim), alt)
+    add("All events", events, figures.X_RANGE)
+    for row in periods.itertuples():
+        in_period = analysis.period_of(events["date_min"].fillna(events["date_max"]), periods) == row.period
+        start, end = analysis.decimal_year([row.start, row.end])
+        add(f"Period: {row.label}", events[in_period.values], (start - 1, end + 1))
+    for rel, label in style.RELATIONSHIP_LABELS.items():
+        add(f"Relationship: {label}", events[events["relationship"] == rel], figures.X_RANGE, [rel])
+    for kind, types in EVENT_GROUPS.items():
+        add(f"Kind: {kind}", events[events["event_type"].isin(types)], figures.X_RANGE)
+    for actor, name in (("TJK", "Tajikistan"), ("AFG-IEA", "the Islamic Emirate"), ("GBR", "Britain")):
+        involved = events["actors"].map(lambda ids, a=actor: a in ids)
+        add(f"Actor: {name}", events[involved], figures.X_RANGE)
+    return explorer("Show", views)
+
+
+EVENT_GROUPS = {
+    "agreements and recognition": ["agreement", "recognition", "diplomatic_relations", "designation"],
+    "diplomacy and missions": ["mission", "visit_meeting", "statement"],
+    "war and upheaval": ["armed_conflict", "regime_change", "displacement"],
+    "aid, trade and culture": ["assistance", "trade_investment", "culture"],
+}
+
+
+def aid_explorer(aid):
+    """Aid flows: which relationship (view) by which dollars (units), two Dropdowns."""
+    from . import analysis, figures
+    views = {}
+    frames = {"Russia/USSR to Afghanistan": (analysis.russian_flows_to_afghanistan(aid), (1910, 2030)),
+              "Afghanistan and Tajikistan": (analysis.afghan_tajik_flows(aid), (1985, 2030))}
+    for view, (flows, xlim) in frames.items():
+        n_amount = int(flows["amount_best"].notna().sum())
+        for units in ("current US$", f"{analysis.CPI_BASE_YEAR} US$"):
+            constant = analysis.constant_dollar_range(flows) if units != "current US$" else None
+            note = (f" Pale bars give the range in {analysis.CPI_BASE_YEAR} dollars, deflated with the US CPI."
+                    if constant else "")
+            alt = (f"{view}. {len(flows)} flows, {n_amount} with a stated amount, "
+                   f"{len(flows) - n_amount} without.{note}")
+            views[(view, units)] = (figures.plot_aid_flows(flows, xlim, constant_dollars=constant), alt)
+    return two_way_explorer("View", "Dollars", views)
+
+
+def recognition_explorer(steps, actors):
+    """Recognition ladders: all states or one state (annotated), all steps or one kind of step."""
+    from . import figures
+    names = actors.set_index("actor_id")["name"]
+    views = {}
+    step_groups = {"All steps": list(steps["act"].cat.categories),
+                   "Terrorist lists": ["terrorist_listing", "delisting_announced", "terrorist_delisting"],
+                   "Envoys and missions": ["envoy_accepted", "mission_opened", "credentials_accepted"],
+                   "Recognition, withheld or refused": ["formal_recognition", "recognition_withheld", "refusal"]}
+    for group, acts in step_groups.items():
+        shown = steps[steps["act"].isin(acts)]
+        alt = f"{group} since August 2021, one row per state; {len(shown)} steps in all."
+        views[f"All states: {group.lower()}"] = (
+            figures.plot_recognition_ladder(shown, actors), alt)
+    for state in figures.RECOGNITION_STATES:
+        own = steps[steps["actor"] == state]
+        recent = own[own["date_max"].fillna(own["date_min"]) >= "2021-08-01"]
+        acts = ", ".join(a.replace("_", " ") for a in recent.sort_values("date_min")["act"])
+        views[f"{names[state]}"] = (
+            figures.plot_recognition_ladder(own, actors, states=[state], annotate=True),
+            f"{names[state]} since August 2021, in order: {acts}.")
+    return explorer("Show", views)
