@@ -55,7 +55,7 @@ def key_cell_on_inputs(text, data_dir):
 
 
 def _on_source_read(app, docname, source):
-    if app.env.doc2path(docname).suffix == ".md" and "{code-cell}" in source[0]:
+    if str(app.env.doc2path(docname)).endswith(".md") and "{code-cell}" in source[0]:
         from . import load
         source[0] = key_cell_on_inputs(source[0], load.data_dir())
 

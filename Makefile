@@ -1,0 +1,58 @@
+# Build and test the book. `make book` and `make test` are all a new machine needs
+# (with python3, npm, and the Debian packages .ci/run installs for the tests).
+
+SHELL   := /bin/bash
+PYTHON3 ?= python3
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+INSTALLED ?= $(VENV)/.installed
+BUILD_LOG := _build/build.log
+BUILD_OK  := _build/build-ok
+
+.PHONY: all book html vendor validate test pdf clean distclean
+
+all: book
+
+book: html
+
+# The virtual environment, created once.
+$(PY):
+	$(PYTHON3) -m venv $(VENV)
+
+# Install the pinned requirements (and the book's package, `-e .`) again only
+# when requirements.txt or pyproject.toml changed since the last install.
+$(INSTALLED): requirements.txt $(wildcard pyproject.toml) | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Widget JavaScript from the npm registry, for offline pages (quick when done).
+vendor: | $(PY)
+	$(PY) tools/vendor_js.py
+
+validate: $(INSTALLED)
+	$(PY) -m afghan_relations validate
+
+# The HTML book, every chapter executed (or taken from the execution cache when its
+# code, data and package are unchanged), with warnings and broken references as errors.
+# The log is kept; the stamp is written only when that strict build succeeds.
+html: $(INSTALLED) vendor validate
+	@mkdir -p _build
+	@rm -f $(BUILD_OK)
+	set -o pipefail; $(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BUILD_LOG)
+	@echo "jupyter-book build . -W -n --keep-going" > $(BUILD_OK)
+	@echo "Book: _build/html/index.html"
+
+test: book
+	$(PY) -m pytest
+
+pdf:
+	@echo "make pdf: not yet: see issue 4"
+	@exit 1
+
+# Build outputs and the execution cache; `distclean` also removes the virtual environment.
+clean:
+	rm -rf _build .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)
