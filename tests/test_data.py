@@ -104,7 +104,7 @@ def test_1921_friendship_treaty_with_soviet_russia():
 def test_1978_twenty_year_friendship_treaty_with_the_ussr():
     t = load.treaties()
     row = t[t["date"] == "1978-12-05"].iloc[0]
-    assert {row["party_a"], row["party_b"]} == {"AFG-COM", "SUN"}
+    assert {row["party_a"], row["party_b"]} == {"AFG", "SUN"}  # "the two countries signed"
     assert row["subject"] == "friendship" and row["duration_years"] == 20
 
 

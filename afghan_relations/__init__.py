@@ -1,0 +1,1 @@
+"""Shared code of the book: load and validate the data, derive tables, draw figures and explorers."""

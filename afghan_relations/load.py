@@ -1,0 +1,128 @@
+"""One function per dataset, each returning a typed, validated DataFrame.
+
+Dates stay strings at their stated precision, with date_min/date_max as
+timestamps; coded columns are categoricals in vocabulary order; actor lists
+are Python lists. The whole package is validated before any table is returned
+(once per state of the files), so a chapter never sees bad data.
+"""
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .validate import read_schema, validate_package
+
+REPO = Path(__file__).resolve().parents[1]
+DATASETS = ["sources", "actors", "places", "aliases", "events", "treaties", "aid_flows",
+            "recognition_steps", "claims", "periods", "vocabularies"]
+_validated = {}
+
+
+def data_dir(data_dir=None):
+    """The data folder: the argument, else $AFGHAN_RELATIONS_DATA, else the book's data/."""
+    return Path(data_dir or os.environ.get("AFGHAN_RELATIONS_DATA") or REPO / "data")
+
+
+def seeds_dir():
+    """The source documents (../shared/seeds beside the repository, or $AFGHAN_RELATIONS_SEEDS), or None."""
+    path = Path(os.environ.get("AFGHAN_RELATIONS_SEEDS") or REPO.parent / "shared" / "seeds")
+    return path if path.is_dir() else None
+
+
+def datapackage(data_dir_=None):
+    """The Frictionless descriptor (datapackage.json) as a dict."""
+    return read_schema(data_dir(data_dir_))
+
+
+def _ensure_valid(folder):
+    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
+    if _validated.get(folder) != state:
+        validate_package(folder)
+        _validated[folder] = state
+
+
+def _vocabulary_codes(folder):
+    frame = pd.read_csv(folder / "vocabularies.csv", dtype=str, keep_default_na=False)
+    return frame.groupby("vocabulary", sort=False)["code"].apply(list).to_dict()
+
+
+def _typed(frame, fields, codes):
+    for field in fields:
+        column, values = field["name"], frame[field["name"]]
+        empty = values == ""
+        if field["type"] == "date":
+            frame[column] = pd.to_datetime(values.mask(empty), format="%Y-%m-%d")
+        elif field["type"] == "integer":
+            frame[column] = pd.to_numeric(values.mask(empty)).astype("Int64")
+        elif field["type"] == "number":
+            frame[column] = pd.to_numeric(values.mask(empty)).astype(float)
+        elif field.get("listOf"):
+            frame[column] = values.map(lambda v: v.split("|") if v else [])
+        elif "vocabulary" in field:
+            frame[column] = pd.Categorical(values.mask(empty), categories=codes[field["vocabulary"]])
+        else:
+            frame[column] = values.mask(empty).astype("string")
+    return frame
+
+
+def _load(name, data_dir_=None):
+    folder = data_dir(data_dir_)
+    _ensure_valid(folder)
+    resource = next(r for r in datapackage(folder)["resources"] if r["name"] == name)
+    frame = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    return _typed(frame, resource["schema"]["fields"], _vocabulary_codes(folder))
+
+
+def sources(data_dir=None):
+    """The five source documents."""
+    return _load("sources", data_dir)
+
+
+def actors(data_dir=None):
+    """States, governments, organizations and persons, by code."""
+    return _load("actors", data_dir)
+
+
+def places(data_dir=None):
+    """Places named as event locations."""
+    return _load("places", data_dir)
+
+
+def aliases(data_dir=None):
+    """Every spelling the sources use for an actor or place."""
+    return _load("aliases", data_dir)
+
+
+def events(data_dir=None):
+    """Every dated development, with date_min/date_max as timestamps and actors as lists."""
+    return _load("events", data_dir)
+
+
+def treaties(data_dir=None):
+    """Treaties, conventions, protocols, pacts and agreements."""
+    return _load("treaties", data_dir)
+
+
+def aid_flows(data_dir=None):
+    """Aid, arms, trade and project flows; amounts in current US dollars, empty where not stated."""
+    return _load("aid_flows", data_dir)
+
+
+def recognition_steps(data_dir=None):
+    """Steps towards or away from recognition, with stated orders."""
+    return _load("recognition_steps", data_dir)
+
+
+def claims(data_dir=None):
+    """Conflicting claims of the sources, with the one the book follows."""
+    return _load("claims", data_dir)
+
+
+def periods(data_dir=None):
+    """The book's four periods with their first and last days."""
+    return _load("periods", data_dir)
+
+
+def vocabularies(data_dir=None):
+    """Every controlled vocabulary code with its definition."""
+    return _load("vocabularies", data_dir)
