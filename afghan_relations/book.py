@@ -18,8 +18,8 @@ def glue_figure(name, fig):
 
 
 def glue_number(name, value):
-    """Store a number (or short text) for {glue:text} in the prose."""
-    glue(name, value, display=False)
+    """Store a number (or short text) for {glue:text} in the prose; numpy scalars become Python numbers."""
+    glue(name, value.item() if hasattr(value, "item") else value, display=False)
 
 
 def markdown_table(frame):
