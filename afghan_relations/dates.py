@@ -37,7 +37,11 @@ def _single(text):
             if not 1 <= month <= 12:
                 raise ValueError(f"no month {month} in '{text}'")
             return precision, dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-        return precision, dt.date(*parts), dt.date(*parts)  # raises on 2025-02-30
+        try:
+            day = dt.date(*parts)
+        except ValueError:
+            raise ValueError(f"no such day: '{text}'") from None
+        return precision, day, day
     raise ValueError(f"expected {EXPECTED}, got '{text}'")
 
 

@@ -92,15 +92,15 @@ def check_cell(table, line, field, value):
     if "enum" in c and value not in c["enum"]:
         codes = c["enum"] if len(c["enum"]) <= 12 else c["enum"][:12] + ["..."]
         raise fail(f"expected a code of vocabulary '{field.get('vocabulary')}' ({', '.join(codes)}), got '{value}'")
-    if "pattern" in c and not re.match(c["pattern"], value):
-        raise fail(f"expected a value matching {c['pattern']}, got '{value}'")
-    if "maxWords" in field and len(value.split()) > field["maxWords"]:
-        raise fail(f"expected at most {field['maxWords']} words, got {len(value.split())}")
-    if field.get("format") == "edtf":
+    if field.get("dateFormat") == "edtf":
         try:
             dates.parse(value)
         except ValueError as error:
             raise fail(str(error)) from None
+    if "pattern" in c and not re.match(c["pattern"], value):
+        raise fail(f"expected a value matching {c['pattern']}, got '{value}'")
+    if "maxWords" in field and len(value.split()) > field["maxWords"]:
+        raise fail(f"expected at most {field['maxWords']} words, got {len(value.split())}")
 
 
 def check_dates(table, line, row):
@@ -168,19 +168,19 @@ def check_references(tables, resources):
             for fk in resource["schema"].get("foreignKeys", []):
                 column, target = fk["fields"], fk["reference"]["resource"]
                 if row[column] and row[column] not in single(target):
-                    raise DataError(table.file, f"expected a {fk['reference']['fields']} of {target}.csv, "
+                    raise DataError(table.file, f"expected an existing {fk['reference']['fields']} of {target}.csv, "
                                                 f"got '{row[column]}'", row=line, column=column)
             for column, field in fields.items():
                 if field.get("listOf") and row[column]:
                     for item in row[column].split("|"):
                         if item not in single(field["listOf"]):
-                            raise DataError(table.file, f"expected '|'-separated actor_ids of actors.csv, "
+                            raise DataError(table.file, f"expected '|'-separated existing actor_ids of actors.csv, "
                                                         f"got '{item}'", row=line, column=column)
             if resource["name"] == "aliases" and row["entity_id"] not in single(row["entity_table"]):
-                raise DataError(table.file, f"expected an id of {row['entity_table']}.csv, got '{row['entity_id']}'",
+                raise DataError(table.file, f"expected an existing id of {row['entity_table']}.csv, got '{row['entity_id']}'",
                                 row=line, column="entity_id")
             if resource["name"] == "claims" and row["record_id"] not in single(row["record_table"]):
-                raise DataError(table.file, f"expected an id of {row['record_table']}.csv, got '{row['record_id']}'",
+                raise DataError(table.file, f"expected an existing id of {row['record_table']}.csv, got '{row['record_id']}'",
                                 row=line, column="record_id")
             if resource["name"] == "claims" and row["field"] not in \
                     [f["name"] for f in next(r for r in resources if r["name"] == row["record_table"])["schema"]["fields"]]:
