@@ -8,6 +8,9 @@ PY      := $(VENV)/bin/python
 INSTALLED ?= $(VENV)/.installed
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
+# Sphinx rewrites only changed pages: after a change to the table of contents or the
+# configuration every page must be written again (sidebars, numbering). Executions stay cached.
+FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(BUILD_OK) -nt _config.yml ] || echo --all)
 
 .PHONY: all book html vendor validate test pdf clean distclean
 
@@ -39,7 +42,7 @@ validate: $(INSTALLED)
 html: $(INSTALLED) vendor validate
 	@mkdir -p _build
 	@rm -f $(BUILD_OK)
-	set -o pipefail; $(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BUILD_LOG)
+	set -o pipefail; $(VENV)/bin/jupyter-book build . $(FULL_BUILD) -W -n --keep-going 2>&1 | tee $(BUILD_LOG)
 	@echo "jupyter-book build . -W -n --keep-going" > $(BUILD_OK)
 	@echo "Book: _build/html/index.html"
 

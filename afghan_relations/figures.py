@@ -258,25 +258,35 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
     return fig
 
 
+HISTORY_ACTS = ["relations_established", "border_recognition", "envoy_accepted", "terrorist_listing",
+                "terrorist_delisting", "formal_recognition", "credentials_accepted"]
+
+
 def plot_recognition_history(steps, actors):
     """Russia and Afghanistan recognizing each other, 1837–2026: the 'first' of 1919 and of 2025."""
+    steps = steps[steps["act"].isin(HISTORY_ACTS)]
     russian = steps["actor"].isin(analysis.RUSSIAN_STATES) & steps["target"].map(
         lambda t: analysis.is_afghan(t) or t == "ORG-TALIBAN")
     afghan = steps["actor"].map(analysis.is_afghan) & steps["target"].isin(analysis.RUSSIAN_STATES)
-    fig, ax = _new_figure(2.6)
+    fig, ax = _new_figure(3.2)
     for y, mask in ((1, russian), (0, afghan)):
-        part = steps[mask]
+        part = steps[mask].sort_values("date_min", na_position="first")
         lo, hi = _years(part)
+        last_x, stacked = -np.inf, 0
         for row, a, b in zip(part.itertuples(), lo, hi):
             marker, colour = style.ACT_STYLES[row.act]
-            x = a if np.isnan(b) else (a + b) / 2
-            ax.scatter([x], [y], marker=marker, s=80, color=colour, edgecolors="white", linewidths=0.5, zorder=3)
+            x = a if np.isnan(b) else b if np.isnan(a) else (a + b) / 2
+            stacked = stacked + 1 if x - last_x < 4 else 0  # steps within a few years stack downwards
+            last_x = x
+            y_mark = y - 0.17 * stacked
+            ax.scatter([x], [y_mark], marker=marker, s=130 if marker == "*" else 70, color=colour, edgecolors="white", linewidths=0.5,
+                       zorder=3)
             if not pd.isna(row.order_rank):
-                ax.annotate(f"{row.order_claim} ({row.date[:4]})", (x, y), xytext=(0, 9),
-                            textcoords="offset points", ha="center", fontsize=7, fontweight="bold",
-                            color=colour)
+                ax.annotate(f"{row.order_claim} ({row.date[:4]})", (x, y_mark), xytext=(-8, 0),
+                            textcoords="offset points", ha="right", va="center",
+                            fontsize=7, fontweight="bold", color=colour)
     ax.set_yticks([1, 0], ["Russian state → Afghanistan", "Afghanistan → Russia"])
-    ax.set_ylim(-0.6, 1.7)
+    ax.set_ylim(-0.5, 1.3)
     ax.set_xlim(*X_RANGE)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
