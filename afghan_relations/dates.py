@@ -63,7 +63,7 @@ def parse(text):
     earliest = None if start == ".." else _bounds(start, text)[1]
     latest = None if end == ".." else _bounds(end, text)[2]
     if earliest and latest and latest < earliest:
-        raise ValueError(f"expected a range that ends after it starts, got '{text}'")
+        raise ValueError(f"expected a range that does not end before it starts, got '{text}'")
     return DateSpan(text, "range", earliest, latest)
 
 

@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .validate import read_schema, validate_package
+from .validate import read_datapackage, validate_package
 
 REPO = Path(__file__).resolve().parents[1]
+# The loader functions below, in the order of datapackage.json.
 DATASETS = ["sources", "actors", "places", "aliases", "events", "treaties", "aid_flows",
             "recognition_steps", "claims", "periods", "vocabularies"]
-_validated = {}
+_validated = {}  # data folder -> (name, mtime, size) of its files when they last passed
 
 
-def data_dir(data_dir=None):
-    """The data folder: the argument, else $AFGHAN_RELATIONS_DATA, else the book's data/."""
-    return Path(data_dir or os.environ.get("AFGHAN_RELATIONS_DATA") or REPO / "data")
+def data_dir(path=None):
+    """The data folder: path if given, else $AFGHAN_RELATIONS_DATA, else the book's data/."""
+    return Path(path or os.environ.get("AFGHAN_RELATIONS_DATA") or REPO / "data")
 
 
 def seeds_dir():
@@ -29,9 +30,9 @@ def seeds_dir():
     return path if path.is_dir() else None
 
 
-def datapackage(data_dir_=None):
-    """The Frictionless descriptor (datapackage.json) as a dict."""
-    return read_schema(data_dir(data_dir_))
+def datapackage(path=None):
+    """The Frictionless descriptor, datapackage.json, as a dict."""
+    return read_datapackage(data_dir(path))
 
 
 def _ensure_valid(folder):
@@ -42,35 +43,32 @@ def _ensure_valid(folder):
 
 
 def _vocabulary_codes(folder):
-    frame = pd.read_csv(folder / "vocabularies.csv", dtype=str, keep_default_na=False)
-    return frame.groupby("vocabulary", sort=False)["code"].apply(list).to_dict()
+    table = pd.read_csv(folder / "vocabularies.csv", dtype=str, keep_default_na=False)
+    return table.groupby("vocabulary", sort=False)["code"].apply(list).to_dict()
 
 
-def _typed(frame, fields, codes):
-    for field in fields:
-        column, values = field["name"], frame[field["name"]]
-        empty = values == ""
-        if field["type"] == "date":
-            frame[column] = pd.to_datetime(values.mask(empty), format="%Y-%m-%d")
-        elif field["type"] == "integer":
-            frame[column] = pd.to_numeric(values.mask(empty)).astype("Int64")
-        elif field["type"] == "number":
-            frame[column] = pd.to_numeric(values.mask(empty)).astype(float)
-        elif field.get("listOf"):
-            frame[column] = values.map(lambda v: v.split("|") if v else [])
-        elif "vocabulary" in field:
-            frame[column] = pd.Categorical(values.mask(empty), categories=codes[field["vocabulary"]])
-        else:
-            frame[column] = values.mask(empty).astype("string")
-    return frame
+def _typed(column, field, codes):
+    empty = column == ""
+    if field["type"] == "date":
+        return pd.to_datetime(column.mask(empty), format="%Y-%m-%d")
+    if field["type"] == "integer":
+        return pd.to_numeric(column.mask(empty)).astype("Int64")
+    if field["type"] == "number":
+        return pd.to_numeric(column.mask(empty)).astype(float)
+    if field.get("listOf"):
+        return pd.Series([cell.split("|") if cell else [] for cell in column], index=column.index, dtype=object)
+    if "vocabulary" in field:
+        return pd.Series(pd.Categorical(column.mask(empty), categories=codes[field["vocabulary"]]), index=column.index)
+    return column.mask(empty).astype("string")
 
 
-def _load(name, data_dir_=None):
-    folder = data_dir(data_dir_)
+def _load(name, path):
+    folder = data_dir(path).resolve()
     _ensure_valid(folder)
-    resource = next(r for r in datapackage(folder)["resources"] if r["name"] == name)
-    frame = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
-    return _typed(frame, resource["schema"]["fields"], _vocabulary_codes(folder))
+    resource = next(r for r in read_datapackage(folder)["resources"] if r["name"] == name)
+    table = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    codes = _vocabulary_codes(folder)
+    return pd.DataFrame({f["name"]: _typed(table[f["name"]], f, codes) for f in resource["schema"]["fields"]})
 
 
 def sources(data_dir=None):
