@@ -1,5 +1,6 @@
 # Build and test the book. `make book` and `make test` are all a new machine needs
-# (with python3, npm, and the Debian packages .ci/run installs for the tests).
+# (with python3, npm, and the Debian packages .ci/run installs for the tests);
+# `make pdf` adds the PDF edition (TeX from Debian, see tools/install_tex.sh).
 
 SHELL   := /bin/bash
 PYTHON3 ?= python3
@@ -8,11 +9,14 @@ PY      := $(VENV)/bin/python
 INSTALLED ?= $(VENV)/.installed
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
+# The PDF edition; the name is _config.yml's latex_documents targetname (and tools/pdf_edition.py's PDF_NAME).
+PDF       := _build/latex/afghan-relations.pdf
+PDF_LOG   := _build/pdf.log
 # Sphinx rewrites only changed pages: after a change to the table of contents or the
 # configuration every page must be written again (sidebars, numbering). Executions stay cached.
 FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(BUILD_OK) -nt _config.yml ] || echo --all)
 
-.PHONY: all book html vendor validate test pdf clean distclean
+.PHONY: all book html vendor validate test pdf tex bench clean distclean
 
 all: book
 
@@ -49,9 +53,25 @@ html: $(INSTALLED) vendor validate
 test: book
 	$(PY) -m pytest
 
-pdf:
-	@echo "make pdf: not yet: see issue 4"
-	@exit 1
+# The PDF edition, after the HTML book (whose execution cache it reuses, so no chapter runs
+# twice): Sphinx's LaTeX writer, then latexmk with xelatex, as strict as the HTML build.
+# The PDF is copied into the HTML book, whose pages link to it from their download menu.
+# `tex`: tools/install_tex.sh installs the Debian TeX packages when they are missing.
+tex:
+	bash tools/install_tex.sh
+
+pdf: tex html
+	@rm -f $(PDF)
+	set -o pipefail; $(VENV)/bin/jupyter-book build . --builder pdflatex -W -n --keep-going 2>&1 | tee $(PDF_LOG)
+	@test -f $(PDF) || { echo "make pdf: no $(PDF); see $(PDF_LOG) and _build/latex/*.log"; exit 1; }
+	cp $(PDF) _build/html/_static/
+	@echo "PDF: $(PDF) (and _build/html/_static/$(notdir $(PDF)))"
+
+# Time cold, no-op and incremental builds, the PDF and the tests in throw-away copies of
+# the tree (never in _build/), with Jupyter Book's template book as a yardstick, and
+# write BENCHMARKS.md. About 10 minutes on 2 cores; not part of `make test`.
+bench: $(INSTALLED) vendor
+	$(PY) tools/bench.py
 
 # Build outputs and the execution cache; `distclean` also removes the virtual environment.
 clean:

@@ -33,11 +33,61 @@ def markdown_table(frame):
     return "\n".join([header, rule, *rows])
 
 
+# The PDF's text block (A4, Sphinx's 1-inch margins: 453 pt) in characters of its 10 pt
+# serif (about 4.6 pt each), and the padding (2 x 6 pt) each table column takes from it.
+PRINT_LINE_CHARS = 98
+PRINT_COLUMN_PADDING = 2.6
+# Header cells are bold sans serif, code monospaced: both wider than the body text.
+HEADER_FACTOR, CODE_FACTOR = 1.3, 1.35
+
+
+def print_column_widths(frame, line=PRINT_LINE_CHARS, padding=PRINT_COLUMN_PADDING):
+    """Each column's share of the PDF's text block, in tenths of a character, for `tabularcolumns`.
+
+    Columns share the line in proportion to their average cell, but each gets
+    at least its longest word (which cannot wrap) and needs no more than its
+    longest cell; so long text wraps and no column runs off the page.
+    """
+    def width(text):
+        code = sum(len(part) for part in text.split("`")[1::2])
+        return len(text) - text.count("`") + (CODE_FACTOR - 1) * code
+
+    floor, ask, weight = {}, {}, {}
+    for column in frame.columns:
+        cells = [str(v) for v in frame[column] if v is not None and v == v and str(v)]
+        words = [width(w) for text in cells for w in text.split()]
+        words += [HEADER_FACTOR * len(w) for w in str(column).split()]
+        floor[column] = max(words, default=1.0)
+        ask[column] = max([width(c) for c in cells] + [floor[column]])
+        weight[column] = sum(width(c) for c in cells) / max(len(cells), 1) or 1.0
+    room = line - padding * len(frame.columns)
+    widths = {}  # columns pinned at their floor or their longest cell
+    while True:
+        free = [c for c in frame.columns if c not in widths]
+        if not free:
+            break
+        left = room - sum(widths.values())
+        share = {c: left * weight[c] / sum(weight[f] for f in free) for c in free}
+        narrow = [c for c in free if share[c] < floor[c]]
+        wide = [c for c in free if share[c] > ask[c]]
+        if not narrow and not wide:
+            widths.update(share)
+            break
+        widths.update({c: floor[c] for c in narrow} if narrow else {c: ask[c] for c in wide})
+    scale = room / sum(widths.values())  # the table spans the text block
+    return [round(10 * (widths[c] * scale + padding)) for c in frame.columns]
+
+
 def glue_table(name, frame, caption):
     """Store a numbered table (MyST `table` directive) for a {glue:md} directive with `:format: myst`.
 
     Markdown, not HTML, so that the web page gets a real, themed table and the
-    PDF a LaTeX (long)table from the same output.
+    PDF a LaTeX (long)table from the same output. The `tabularcolumns` line
+    (ignored on the web) gives the PDF's columns their widths and ragged-right,
+    wrapping text: a long table (over 30 rows) would otherwise run off the page.
     """
-    text = f":::{{table}} {caption}\n:name: {name}\n:width: 100%\n\n{markdown_table(frame)}\n:::\n"
+    widths = print_column_widths(frame)
+    colspec = "".join(rf">{{\raggedright\arraybackslash}}\X{{{w}}}{{{sum(widths)}}}" for w in widths)
+    text = (f":::{{tabularcolumns}} {colspec}\n:::\n\n"
+            f":::{{table}} {caption}\n:name: {name}\n:width: 100%\n\n{markdown_table(frame)}\n:::\n")
     glue(name, Markdown(text), display=False)

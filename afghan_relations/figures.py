@@ -28,7 +28,8 @@ def _shade_periods(ax, periods, label=True, xlim=None):
         if xlim and (end < xlim[0] or start > xlim[1]):
             continue
         ax.axvspan(start, end, color=style.PERIOD_SHADES[i % 2], zorder=0, lw=0)
-        if label:
+        visible = (min(end, xlim[1]) - max(start, xlim[0])) / (xlim[1] - xlim[0]) if xlim else 1
+        if label and visible > 0.16:  # a narrow band's label would run into the next one
             x = max(start, xlim[0]) if xlim else start
             ax.text(x + 0.5, 1.0, row.label, transform=ax.get_xaxis_transform(), va="bottom",
                     ha="left", fontsize=7, color="#444444")
@@ -223,8 +224,9 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
     """One row per state, one mark per step since the Taliban's return; bars mark steps dated only to a span."""
     names = actors.set_index("actor_id")["name"]
     shown = steps[steps["actor"].isin(states) & (steps["date_max"].fillna(steps["date_min"]) >= since)]
+    shown = shown.sort_values("date_min")
     xlim = analysis.decimal_year([pd.Timestamp(since), pd.Timestamp(until)]).tolist()
-    fig, ax = _new_figure(1.3 + 0.42 * len(states) + (0.9 if annotate else 0))
+    fig, ax = _new_figure(1.3 + 0.42 * len(states) + (1.6 if annotate else 0))
     rows = {s: len(states) - 1 - i for i, s in enumerate(states)}
     lo, hi = _years(shown)
     for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi)):
@@ -240,12 +242,14 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
             ax.annotate({1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),
                         (x, y), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=7,
                         fontweight="bold", color=colour)
-        if annotate:
-            ax.annotate(f"{row.date}: {row.act.replace('_', ' ')}", (x, y),
-                        xytext=(0, -12 - 9 * (k % 3)), textcoords="offset points", ha="center",
-                        fontsize=6.2, color="#222222")
+        if annotate:  # labels alternate below and above the row, at three depths, in date order
+            level = k % 6
+            dy = (-13 - 10 * (level // 2)) if level % 2 == 0 else (13 + 10 * (level // 2))
+            ax.annotate(f"{row.date}: {row.act.replace('_', ' ')}", (x, y), xytext=(0, dy),
+                        textcoords="offset points", ha="center", va="center", fontsize=6.2, color="#222222",
+                        arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
     ax.set_yticks(list(rows.values()), [names[s] for s in rows])
-    ax.set_ylim(-0.7 - (0.6 if annotate else 0), len(states) - 0.3)
+    ax.set_ylim(-0.7 - (0.6 if annotate else 0), len(states) - 0.3 + (0.6 if annotate else 0))
     ax.set_xlim(*xlim)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)

@@ -57,7 +57,7 @@ def two_way_explorer(first_label, second_label, views):
 
 
 PRINT_NOTE = ("*The interactive version of this explorer is in the web edition of the book; "
-              "the figure above shows its default view.*")
+              "its default view is the chapter's numbered figure of the same data.*")
 
 
 class WebOnly:
