@@ -35,6 +35,12 @@ def period_of(dates, periods):
     return pd.cut(pd.to_datetime(pd.Series(dates)), bins=bins, labels=codes, right=False)
 
 
+def events_in_period(events, periods, period):
+    """Events the book assigns to `period`: by their first possible day (date_min, or date_max where the start is open)."""
+    first_day = events["date_min"].fillna(events["date_max"])
+    return events[(period_of(first_day, periods) == period).to_numpy()]
+
+
 def treaty_counterpart(row):
     """Whom Afghanistan's treaty was with: the labels used by the treaty charts."""
     parties = {row["party_a"], row["party_b"]}
@@ -116,6 +122,12 @@ def first_formal_recognition(steps):
 def days_between(earlier, later):
     """Whole days from one timestamp to another."""
     return int((pd.Timestamp(later) - pd.Timestamp(earlier)).days)
+
+
+def months_between(earlier, later):
+    """Calendar months from one date's month to another's (May 2024 to April 2025 is 11): for month-precision steps."""
+    earlier, later = pd.Timestamp(earlier), pd.Timestamp(later)
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 CPI_BASE_YEAR = 2024

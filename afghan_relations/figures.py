@@ -229,6 +229,7 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
     fig, ax = _new_figure(1.3 + 0.42 * len(states) + (1.6 if annotate else 0))
     rows = {s: len(states) - 1 - i for i, s in enumerate(states)}
     lo, hi = _years(shown)
+    placed = {}
     for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi)):
         marker, colour = style.ACT_STYLES[row.act]
         y = rows[row.actor]
@@ -237,6 +238,10 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
             x, face = (max(a, xlim[0]) + b) / 2, "white"
         else:
             x, face = (a + b) / 2 if not np.isnan(b) else a, colour
+        same_day = placed.get(y, [])
+        while any(abs(x - p) < 0.04 for p in same_day):  # side by side, not on top of each other
+            x += 0.07
+        placed.setdefault(y, []).append(x)
         ax.scatter([x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3)
         if not pd.isna(row.order_rank):
             ax.annotate({1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),

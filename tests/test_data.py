@@ -167,7 +167,7 @@ def test_tajikistan_relations_established_15_june_1992_and_refusal_in_2021():
     steps = load.recognition_steps()
     tjk = steps[steps["actor"] == "TJK"].set_index("act")
     assert tjk.loc["relations_established", "date"] == "1992-06-15"
-    assert tjk.loc["refusal", "date"] == "2021" and tjk.loc["refusal", "target"] == "AFG-IEA"
+    assert tjk.loc["refusal", "date"] == "2021-08/2021-12" and tjk.loc["refusal", "target"] == "AFG-IEA"
 
 
 def test_dates_keep_their_precision_and_are_never_padded():
