@@ -244,9 +244,10 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
         placed.setdefault(y, []).append(x)
         ax.scatter([x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3)
         if not pd.isna(row.order_rank):
+            ranged = face == "white"  # a span's label goes left, clear of dated marks on its right
             ax.annotate({1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),
-                        (x, y), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=7,
-                        fontweight="bold", color=colour)
+                        (x, y), xytext=(-7, 7) if ranged else (0, 7), textcoords="offset points",
+                        ha="right" if ranged else "center", fontsize=7, fontweight="bold", color=colour)
         if annotate:  # labels alternate below and above the row, at three depths, in date order
             level = k % 6
             dy = (-13 - 10 * (level // 2)) if level % 2 == 0 else (13 + 10 * (level // 2))
