@@ -13,6 +13,22 @@ from . import analysis, style
 X_RANGE = (1830, 2030)
 
 
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def readable(hex_colour, on_white=4.5):
+    """The colour darkened just enough for text to reach WCAG contrast on white (markers keep the original)."""
+    colour = hex_colour
+    factor = 1.0
+    while (1.05 / (_luminance(colour) + 0.05)) < on_white:
+        factor *= 0.92
+        colour = "#" + "".join(f"{int(int(hex_colour[i:i + 2], 16) * factor):02X}" for i in (1, 3, 5))
+    return colour
+
+
 def _new_figure(height, nrows=1, height_ratios=None, sharex=True):
     style.use_book_style()
     fig, axes = plt.subplots(nrows, 1, figsize=(style.WIDTH_IN, height), sharex=sharex,
@@ -247,7 +263,7 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
             ranged = face == "white"  # a span's label goes left, clear of dated marks on its right
             ax.annotate({1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),
                         (x, y), xytext=(-7, 7) if ranged else (0, 7), textcoords="offset points",
-                        ha="right" if ranged else "center", fontsize=7, fontweight="bold", color=colour)
+                        ha="right" if ranged else "center", fontsize=7, fontweight="bold", color=readable(colour))
         if annotate:  # labels alternate below and above the row, at three depths, in date order
             level = k % 6
             dy = (-13 - 10 * (level // 2)) if level % 2 == 0 else (13 + 10 * (level // 2))
@@ -294,7 +310,7 @@ def plot_recognition_history(steps, actors):
             if not pd.isna(row.order_rank):
                 ax.annotate(f"{row.order_claim} ({row.date[:4]})", (x, y_mark), xytext=(-8, 0),
                             textcoords="offset points", ha="right", va="center",
-                            fontsize=7, fontweight="bold", color=colour)
+                            fontsize=7, fontweight="bold", color=readable(colour))
     ax.set_yticks([1, 0], ["Russian state → Afghanistan", "Afghanistan → Russia"])
     ax.set_ylim(-0.5, 1.3)
     ax.set_xlim(*X_RANGE)
