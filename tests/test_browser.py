@@ -462,11 +462,12 @@ def svg_text_colours(svg_bytes):
 
 
 def figure_svgs():
-    """Every SVG figure of the site: files under _images/ and the explorers' data URIs."""
-    for svg in sorted(HTML.glob("_images/*.svg")):
-        yield svg.name, svg.read_bytes()
+    """Every SVG figure the site's pages show: <img> files (not stale ones left in _images/) and explorer views."""
     for page in site_pages():
         text = page.read_text(encoding="utf-8")
+        for src in sorted(set(re.findall(r'<img[^>]+src="([^"]+\.svg)"', text))):
+            svg = (page.parent / src).resolve()
+            yield f"{page.relative_to(HTML)} {svg.name}", svg.read_bytes()
         for i, data in enumerate(re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)):
             yield f"{page.relative_to(HTML)} explorer view {i + 1}", base64.b64decode(data)
 
