@@ -4,17 +4,30 @@ Jupyter Book's cache (jupyter-cache) hashes a notebook's code cells, so editing
 a CSV or this package would leave figures stale. Before myst-nb reads a
 chapter, this hook appends to its first code cell a comment naming the hashes
 of the data files the chapter loads (found from its `load.<dataset>()` calls),
-the schema, and the package's source. Change any of them and exactly the
-chapters that depend on it get a new cache key and are executed again.
+the schema, the package's source and the versions of the libraries that
+compute the outputs. Change any of them and exactly the chapters that depend on
+it get a new cache key and are executed again.
+
+The hook only runs for chapters Sphinx reads again, and Sphinx rereads a page
+only when its own file changed, so each input is also registered as a
+dependency of the page (`env.note_dependency`): editing a CSV makes Sphinx
+reread, and the cache re-execute, every chapter that loads it, and no other.
 """
 import hashlib
+import json
+import platform
 import re
+from importlib import metadata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n", re.M)
 LOAD_CALL = re.compile(r"\bload\.(\w+)\(")
+DYNAMIC_LOAD = re.compile(r"\bload\.DATASETS\b|getattr\(\s*load\b")  # loads datasets chosen at run time
 SCHEMA_FILES = ("datapackage.json", "vocabularies.csv")
+# Libraries whose version can change what a chapter outputs (figures, tables, numbers)
+LIBRARIES = ("matplotlib", "matplotlib-inline", "numpy", "pandas", "ipywidgets", "cpi", "frictionless",
+             "ipykernel", "myst-nb")
 
 
 def _digest(paths):
@@ -25,19 +38,42 @@ def _digest(paths):
     return h.hexdigest()[:12]
 
 
+def _resources(data_dir):
+    """{dataset name: CSV path} from the schema (datapackage.json)."""
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    return {r["name"]: data_dir / r["path"] for r in package["resources"]}
+
+
+def _datasets(text, data_dir):
+    """{name: path} of the datasets the chapter loads; every dataset if it loads them by name at run time."""
+    resources = _resources(data_dir)
+    if DYNAMIC_LOAD.search(text):
+        return resources
+    return {name: resources[name] for name in sorted(set(LOAD_CALL.findall(text))) if name in resources}
+
+
+def _libraries():
+    versions = [f"python {platform.python_version()}"]
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return hashlib.sha256("\n".join(versions).encode()).hexdigest()[:12]
+
+
+def input_files(text, data_dir):
+    """Every file the chapter's output depends on: the CSVs it loads, the schema, the package."""
+    return (list(_datasets(text, data_dir).values())
+            + [data_dir / f for f in SCHEMA_FILES] + sorted(PACKAGE_DIR.glob("*.py")))
+
+
 def chapter_inputs(text, data_dir):
     """{label: short hash} of every input the chapter's output depends on."""
-    from . import load
-    datasets = set()
-    for name in LOAD_CALL.findall(text):
-        if name == "datapackage" or name not in load.DATASETS:
-            continue
-        datasets.add(name)
-    if "load.DATASETS" in text:  # a chapter that loads every dataset
-        datasets |= set(load.DATASETS)
-    inputs = {f"{name}.csv": _digest([data_dir / f"{name}.csv"]) for name in sorted(datasets)}
+    inputs = {path.name: _digest([path]) for path in _datasets(text, data_dir).values()}
     inputs["schema"] = _digest([data_dir / f for f in SCHEMA_FILES])
     inputs["package"] = _digest(PACKAGE_DIR.glob("*.py"))
+    inputs["libraries"] = _libraries()
     return inputs
 
 
@@ -54,12 +90,30 @@ def key_cell_on_inputs(text, data_dir):
     return text[:at] + f"# Inputs, for the execution cache: {stamp}\n" + text[at:]
 
 
+# nbformat gives every cell of a notebook built from Markdown a random id, which would
+# make the downloadable .ipynb differ between two builds of the same commit. Instead:
+# a hash of the page's name and the cell's position, reset for every page read.
+_cell_ids = {"doc": "", "n": 0}
+
+
+def _deterministic_cell_id():
+    _cell_ids["n"] += 1
+    return hashlib.sha256(f"{_cell_ids['doc']}:{_cell_ids['n']}".encode()).hexdigest()[:8]
+
+
 def _on_source_read(app, docname, source):
+    _cell_ids.update(doc=docname, n=0)
     if str(app.env.doc2path(docname)).endswith(".md") and "{code-cell}" in source[0]:
         from . import load
-        source[0] = key_cell_on_inputs(source[0], load.data_dir())
+        data_dir = load.data_dir()
+        source[0] = key_cell_on_inputs(source[0], data_dir)
+        if CODE_CELL.search(source[0]):
+            for path in input_files(source[0], data_dir):
+                app.env.note_dependency(str(path.resolve()))
 
 
 def setup(app):
+    import nbformat.v4.nbbase
+    nbformat.v4.nbbase.random_cell_id = _deterministic_cell_id
     app.connect("source-read", _on_source_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

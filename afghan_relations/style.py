@@ -89,8 +89,36 @@ PERIOD_SHADES = ["#F2F2F2", "#FFFFFF"]
 WIDTH_IN = 6.3
 
 
+_comm_ids_seeded = False
+
+
+def _deterministic_widget_ids(seed="afghan-relations"):
+    """Widget model ids (comm ids) from a seeded generator instead of uuid4, once per kernel.
+
+    The ids end up in the widget state embedded in the HTML; random ones would make two
+    builds of the same commit differ. They only need to be unique within one kernel.
+    """
+    global _comm_ids_seeded
+    if _comm_ids_seeded:
+        return
+    import random
+    import types
+    import uuid
+    rng = random.Random(seed)
+    seeded = types.SimpleNamespace(uuid4=lambda: uuid.UUID(int=rng.getrandbits(128), version=4))
+    try:
+        import comm.base_comm
+        comm.base_comm.uuid = seeded
+        import ipykernel.comm.comm
+        ipykernel.comm.comm.uuid = seeded
+    except ImportError:
+        pass
+    _comm_ids_seeded = True
+
+
 def use_book_style():
     """Apply the book's matplotlib settings and choose vector output formats."""
+    _deterministic_widget_ids()
     mpl.rcParams.update({
         "figure.figsize": (WIDTH_IN, 3.6),
         "figure.dpi": 110,

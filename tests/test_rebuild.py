@@ -1,0 +1,286 @@
+"""A trustworthy build: offline, deterministic, never stale, and strict about bad input.
+
+Each test works in throw-away copies of the working tree (never in the repository's
+own _build/), built with the Makefile's command (`jupyter-book build . -W -n
+--keep-going`) and PYTHONPATH pointing at the copy, so the copy's package is used:
+
+- `book`: a cold build with the network cut (`unshare -n`; without it, proxies
+  pointing nowhere), so it also proves the book builds offline;
+- `book2`: a second cold build of the same files in another folder, to compare
+  with the first byte for byte (figures, widget SVGs, HTML);
+- `rebuilt`: `book` again after one amount in data/aid_flows.csv changed:
+  exactly the chapters that load that CSV run again, and the figure and the glued
+  number change;
+- bad input (broken cross-reference, unknown glue key, failing cell) added to a
+  chapter of `book`: the build fails and names the file (and the cell).
+
+Slow (two cold builds and a few incremental ones: about 3 minutes on 2 cores):
+`pytest -m "not slow"` skips them; `make test` and CI run them.
+"""
+import base64
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from bench import copy_tree, env_for  # noqa: E402  (tools/bench.py: the same copy and build as `make bench`)
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+EXECUTING = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executing notebook")
+CSV_ROW = re.compile(r"^(AF004,(?:[^,\n]*,){12})1000000000,1000000000,", re.M)
+NEW_AMOUNT = "1700000000"  # AF004, Soviet aid 1954-1978: "more than $1 billion" becomes 1.7
+# Warnings an offline build must not print (Sphinx's go to the log; -W would also fail on them)
+OFFLINE_PROBLEMS = re.compile(r"intersphinx|remote image|failed to reach|could not fetch|findfont|"
+                              r"Max retries|Temporary failure in name resolution|urlopen", re.I)
+
+
+def network_cut():
+    """A command prefix that runs a command without network, and its name.
+
+    `unshare -n` (root, or unprivileged user namespaces): a new network namespace whose
+    only interface is loopback, brought up because the kernel talks to Jupyter over
+    127.0.0.1. Without it: proxies pointing at a closed port (stops HTTP(S) fetches only).
+    """
+    prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
+    if shutil.which("unshare") and shutil.which("ip"):
+        if subprocess.run(prefix + ["true"], capture_output=True).returncode == 0:
+            return prefix, "unshare -n"
+    return [], "proxies pointing at a closed port"
+
+
+def build(folder, offline=False):
+    """(exit status, log, chapters executed)."""
+    env = env_for(folder)
+    prefix = []
+    if offline:
+        prefix, how = network_cut()
+        if not prefix:
+            env.update({k: "http://127.0.0.1:9" for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")})
+            env.update(no_proxy="", NO_PROXY="")
+    proc = subprocess.run(prefix + BUILD, cwd=folder, env=env, capture_output=True, text=True)
+    log = proc.stdout + proc.stderr
+    return proc.returncode, log, set(EXECUTING.findall(log))
+
+
+def cold_build(folder, offline=False):
+    folder.mkdir(parents=True)
+    copy_tree(folder, ROOT)
+    imported = subprocess.run([sys.executable, "-c", "import afghan_relations; print(afghan_relations.__file__)"],
+                              cwd="/", env=env_for(folder), capture_output=True, text=True).stdout
+    assert imported.startswith(str(folder)), f"the copy's package is not the one imported: {imported}"
+    rc, log, executed = build(folder, offline=offline)
+    assert rc == 0, f"cold build of {folder} failed:\n{log[-5000:]}"
+    # Keep the pristine output: later tests rebuild `book` with edits.
+    for name in ("html", "jupyter_execute"):
+        shutil.copytree(folder / "_build" / name, folder.parent / f"{folder.name}-{name}")
+    return {"dir": folder, "log": log, "executed": executed, "glue": glue_outputs(folder, "06-aid-flows"),
+            "html": folder.parent / f"{folder.name}-html", "exec": folder.parent / f"{folder.name}-jupyter_execute"}
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return cold_build(tmp_path_factory.mktemp("rebuild") / "book", offline=True)
+
+
+@pytest.fixture(scope="module")
+def book2(tmp_path_factory):
+    return cold_build(tmp_path_factory.mktemp("rebuild2") / "book")
+
+
+def code_chapters(folder):
+    return {p.stem for p in (folder / "chapters").glob("*.md") if "{code-cell}" in p.read_text(encoding="utf-8")}
+
+
+def readers_of(folder, dataset):
+    """Chapters whose code loads `dataset` (or every dataset), read from their source, not from sphinxext."""
+    pattern = re.compile(rf"\bload\.{dataset}\(|\bload\.DATASETS\b|getattr\(\s*load\b")
+    return {p.stem for p in (folder / "chapters").glob("*.md") if pattern.search(p.read_text(encoding="utf-8"))}
+
+
+def glue_outputs(folder, chapter):
+    """{glue key: {mime type: data}} of the chapter's latest execution in the jupyter-cache
+    (myst-nb takes the glue outputs out of the notebooks it writes to _build/jupyter_execute)."""
+    from jupyter_cache import get_cache
+    cache = get_cache(str(folder / "_build" / ".jupyter_cache"))
+    record = max((r for r in cache.list_cache_records() if Path(r.uri).stem == chapter), key=lambda r: r.created)
+    out = {}
+    for cell in cache.get_cache_bundle(record.pk).nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                out[name] = {mime.split("application/papermill.record/")[-1]: data
+                             for mime, data in output["data"].items()}
+    return out
+
+
+def figure_files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.suffix in (".svg", ".pdf", ".png")}
+
+
+# What may differ between two clean builds of the same files: (regex, replacement) pairs
+# applied to both before comparing. Empty: the two differences found (random cell ids in
+# the downloadable .ipynb, random widget model ids in the widget pages) were removed at
+# their source (afghan_relations/sphinxext.py and style.py), so the whole _build/html is
+# byte-identical, even between copies in different folders.
+HTML_DIFFERENCES = []
+
+
+def normalised(text):
+    for pattern, repl in HTML_DIFFERENCES:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+# 3. Offline
+
+def test_offline_cold_build_passes_without_network_warnings(book):
+    assert book["executed"] == code_chapters(book["dir"]), "a cold build executes every chapter with code"
+    problems = [line for line in book["log"].splitlines() if OFFLINE_PROBLEMS.search(line)]
+    assert not problems, f"offline build ({network_cut()[1]}) warned about the network:\n" + "\n".join(problems)
+
+
+# 4. Deterministic output
+
+def test_figures_identical_across_clean_builds(book, book2):
+    ours, theirs = figure_files(book["exec"]), figure_files(book2["exec"])
+    assert ours, "no figures in _build/jupyter_execute"
+    assert ours.keys() == theirs.keys()
+    differ = [str(name) for name in ours if ours[name] != theirs[name]]
+    assert not differ, f"figures differ between two clean builds: {differ}"
+    assert figure_files(book["html"]) == figure_files(book2["html"]), "_build/html/_images differ"
+
+
+def test_widget_svg_data_uris_identical(book, book2):
+    def uris(html):
+        found = {}
+        for page in sorted(html.rglob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            found[page.relative_to(html)] = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)
+        return found
+    ours, theirs = uris(book["html"]), uris(book2["html"])
+    assert sum(map(len, ours.values())), "no widget SVG data URIs found in the HTML"
+    assert ours == theirs
+    # and the SVGs carry no date
+    for blobs in ours.values():
+        for blob in blobs:
+            assert b"<dc:date>" not in base64.b64decode(blob)
+
+
+def test_html_identical_apart_from_stated_differences(book, book2):
+    a, b = book["html"], book2["html"]
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    assert files_a == files_b
+    differ = []
+    for name in sorted(files_a):
+        x, y = (a / name).read_bytes(), (b / name).read_bytes()
+        if x == y:
+            continue
+        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css"):
+            if normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
+                continue
+        differ.append(str(name))
+    assert not differ, f"files differ between two clean builds: {differ}"
+
+
+# 2. A cache that cannot go stale
+
+@pytest.fixture(scope="module")
+def rebuilt(book):
+    folder = book["dir"]
+    csv = folder / "data" / "aid_flows.csv"
+    text, n = CSV_ROW.subn(rf"\g<1>{NEW_AMOUNT},{NEW_AMOUNT},", csv.read_text(encoding="utf-8"))
+    assert n == 1, "row AF004 with amount 1000000000 not found in data/aid_flows.csv"
+    csv.write_text(text, encoding="utf-8")
+    rc, log, executed = build(folder)
+    assert rc == 0, log[-5000:]
+    return {"dir": folder, "log": log, "executed": executed}
+
+
+def test_csv_edit_reexecutes_exactly_the_chapters_reading_it(book, rebuilt):
+    readers = readers_of(book["dir"], "aid_flows")
+    assert "06-aid-flows" in readers
+    assert rebuilt["executed"] == readers
+    assert "07-treaty-counts" not in rebuilt["executed"]  # reads treaties, periods, actors only
+
+
+def test_csv_edit_changes_figure_and_glued_number(book, rebuilt):
+    before, after = book["glue"], glue_outputs(book["dir"], "06-aid-flows")
+    svg = "image/svg+xml"
+    assert before["fig-aid-russia"][svg] != after["fig-aid-russia"][svg], "the aid figure did not change"
+    old = float(before["russian_disbursed_bn"]["text/plain"])
+    new = float(after["russian_disbursed_bn"]["text/plain"])
+    assert new == pytest.approx(old + 0.7), (old, new)
+    page = (book["dir"] / "_build" / "html" / "chapters" / "06-aid-flows.html").read_text(encoding="utf-8")
+    old_page = (book["html"] / "chapters" / "06-aid-flows.html").read_text(encoding="utf-8")
+    assert page.count(f"{new:.1f}") > old_page.count(f"{new:.1f}"), "the glued number in the page did not change"
+    # the figure the page shows is the new one
+    images = {p.name for p in (book["dir"] / "_build" / "html" / "_images").glob("*.svg")}
+    shown = set(re.findall(r'src="\.\./_images/([^"]+\.svg)"', page))
+    assert shown and shown <= images
+    assert shown != set(re.findall(r'src="\.\./_images/([^"]+\.svg)"',
+                                   (book["html"] / "chapters" / "06-aid-flows.html").read_text(encoding="utf-8")))
+
+
+# 5. Bad input fails the build and names the page
+
+@pytest.fixture
+def edited(rebuilt):
+    """Append text to a chapter of the built copy for one test, then put it back."""
+    folder = rebuilt["dir"]
+    saved = {}
+
+    def edit(chapter, text):
+        path = folder / "chapters" / f"{chapter}.md"
+        saved.setdefault(path, path.read_text(encoding="utf-8"))
+        path.write_text(saved[path] + text, encoding="utf-8")
+        return build(folder)
+
+    yield edit
+    for path, text in saved.items():
+        path.write_text(text, encoding="utf-8")
+
+
+def test_broken_cross_reference_fails_the_build(edited):
+    rc, log, _ = edited("appendix-bibliography", "\nSee {ref}`no-such-label-for-the-test`.\n")
+    assert rc != 0
+    assert re.search(r"chapters/appendix-bibliography\.md:\d+: WARNING: .*no-such-label-for-the-test", log), log[-3000:]
+
+
+def test_unknown_glue_key_fails_the_build(edited):
+    rc, log, _ = edited("07-treaty-counts", "\nThere are {glue:text}`no_such_glue_key_for_the_test` of them.\n")
+    assert rc != 0
+    assert re.search(r"chapters/07-treaty-counts\.md:\d+: WARNING: .*no_such_glue_key_for_the_test", log), log[-3000:]
+
+
+def test_cell_error_fails_the_build_naming_page_and_cell(edited):
+    rc, log, executed = edited("07-treaty-counts",
+                               '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n')
+    assert rc != 0
+    assert "07-treaty-counts" in executed
+    assert re.search(r"chapters/07-treaty-counts\.md.*(Executing notebook failed|CellExecutionError)", log), log[-3000:]
+    assert 'raise ValueError("deliberate error for the test")' in log  # the failing cell, quoted
+    assert "ValueError: deliberate error for the test" in re.sub(r"\x1b\[[0-9;]*m", "", log)
+
+
+def test_failed_build_is_not_passed_by_a_noop_rebuild(rebuilt, edited):
+    """Sphinx repeats only the warnings of pages it reads again; `make html` must rebuild all after a failure."""
+    folder = rebuilt["dir"]
+    rc, _, _ = edited("appendix-bibliography", "\nSee {ref}`no-such-label-for-the-test`.\n")
+    assert rc != 0
+    stamp = folder / "_build" / ".installed-test"
+    stamp.touch()
+    make = ["make", "html", f"VENV={BIN.parent}", f"INSTALLED={stamp}"]
+    (folder / "_build" / "build-ok").unlink(missing_ok=True)  # the failed build left no stamp
+    proc = subprocess.run(make, cwd=folder, env=env_for(folder), capture_output=True, text=True)
+    assert proc.returncode != 0, "a rebuild with nothing changed passed a book with a broken reference"
+    assert "no-such-label-for-the-test" in proc.stdout + proc.stderr
