@@ -23,9 +23,9 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-import yaml
 
 from browser_support import CHROMIUM_ARGS, SiteServer, axe_source, chromium
+from test_build import toc_files as toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html")
@@ -49,23 +49,6 @@ pytestmark = [
 ]
 needs_browser = pytest.mark.skipif(
     chromium() is None, reason="no chromium at /usr/bin/chromium (Debian: apt-get install chromium)")
-
-
-def toc_pages():
-    """Every document in _toc.yml, in reading order, without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 PAGES = [f"{name}.html" for name in toc_pages()] + ["genindex.html", "search.html"]
