@@ -77,6 +77,10 @@ def chapter_inputs(text, data_dir):
     return inputs
 
 
+def inputs_stamp(text, data_dir):
+    return ", ".join(f"{k} {v}" for k, v in chapter_inputs(text, data_dir).items())
+
+
 def key_cell_on_inputs(text, data_dir):
     """The chapter text with an inputs comment added to its first code cell (unchanged if it has none)."""
     match = CODE_CELL.search(text)
@@ -85,7 +89,7 @@ def key_cell_on_inputs(text, data_dir):
     # Skip the cell's option lines (":tags: ..." or a "---" YAML block) so the comment is code.
     rest = text[match.end():]
     options = re.match(r"(---\n.*?\n---\n|(?::[^\n]*\n)*)", rest, re.S).group(0)
-    stamp = ", ".join(f"{k} {v}" for k, v in chapter_inputs(text, data_dir).items())
+    stamp = inputs_stamp(text, data_dir)
     at = match.end() + len(options)
     return text[:at] + f"# Inputs, for the execution cache: {stamp}\n" + text[at:]
 
@@ -110,10 +114,48 @@ def _on_source_read(app, docname, source):
         if CODE_CELL.search(source[0]):
             for path in input_files(source[0], data_dir):
                 app.env.note_dependency(str(path.resolve()))
+            if not hasattr(app.env, "afghan_inputs"):
+                app.env.afghan_inputs = {}
+            app.env.afghan_inputs[docname] = inputs_stamp(source[0], data_dir)
+
+
+def _on_env_get_outdated(app, env, added, changed, removed):
+    """Chapters whose inputs' contents changed, whatever the files' modification times say.
+
+    note_dependency compares mtimes only: an input restored with its old mtime
+    (`cp -p`, `tar x`, `rsync -a`) would go unnoticed and the page would keep
+    outputs computed from other data. The stamps compare contents (a few ms).
+    """
+    from . import load
+    data_dir = load.data_dir()
+    stale = []
+    for docname, stamp in getattr(env, "afghan_inputs", {}).items():
+        if docname in added | changed | removed or docname not in env.all_docs:
+            continue
+        try:
+            text = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+            if inputs_stamp(text, data_dir) != stamp:
+                stale.append(docname)
+        except (OSError, KeyError, ValueError):
+            stale.append(docname)
+    return stale
+
+
+def _on_env_purge_doc(app, env, docname):
+    getattr(env, "afghan_inputs", {}).pop(docname, None)
+
+
+def _on_env_merge_info(app, env, docnames, other):
+    if not hasattr(env, "afghan_inputs"):
+        env.afghan_inputs = {}
+    env.afghan_inputs.update({d: s for d, s in getattr(other, "afghan_inputs", {}).items() if d in docnames})
 
 
 def setup(app):
     import nbformat.v4.nbbase
     nbformat.v4.nbbase.random_cell_id = _deterministic_cell_id
     app.connect("source-read", _on_source_read)
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
