@@ -9,8 +9,8 @@ PY      := $(VENV)/bin/python
 INSTALLED ?= $(VENV)/.installed
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
-# The PDF edition; the name is _config.yml's latex_documents targetname (and tools/pdf_edition.py's PDF_NAME).
-PDF       := _build/latex/afghan-relations.pdf
+# The PDF edition: _config.yml's latex_documents targetname, with .pdf (the one place the name is written).
+PDF       := _build/latex/$(shell sed -n 's/^ *targetname: *\(.*\)\.tex *$$/\1/p' _config.yml).pdf
 PDF_LOG   := _build/pdf.log
 # Sphinx rewrites only changed pages: after a change to the table of contents or the
 # configuration every page must be written again (sidebars, numbering). Executions stay cached.

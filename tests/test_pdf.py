@@ -29,7 +29,7 @@ HTML = ROOT / "_build" / "html"
 PDF_IN_HTML = HTML / "_static" / PDF.name  # where `make pdf` copies it
 
 # What the PDF is built from: a PDF older than any of these is stale.
-SOURCES = [ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "CITATION.cff", ROOT / "tools" / "pdf_edition.py",
+SOURCES = [ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "CITATION.cff", ROOT / "book_extensions" / "pdf_book.py",
            *ROOT.glob("chapters/*.md"), *ROOT.glob("data/*"), *ROOT.glob("afghan_relations/*.py")]
 PAGES = range(35, 81)  # about 50 pages in January 2026; far outside means chapters lost or a layout gone wrong
 OVERFULL_LIMIT_PT = 5.0  # a line sticking out further than this is visibly off the text block
@@ -83,7 +83,7 @@ def title_of(docname):
 
 
 def expected_headings():
-    """[(label, title)]: the PDF's chapters as tools/pdf_edition.py arranges them."""
+    """[(label, title)]: the PDF's chapters as book_extensions/pdf_book.py arranges them."""
     parts, root = toc_parts()
     headings = [("", title_of(root))]
     number, letter = 0, 0

@@ -100,7 +100,7 @@ def code_chapters(folder):
 
 
 def readers_of(folder, dataset):
-    """Chapters whose code loads `dataset` (or every dataset), read from their source, not from sphinxext."""
+    """Chapters whose code loads `dataset` (or every dataset), read from their source, not from book_extensions/execution_inputs.py."""
     pattern = re.compile(rf"\bload\.{dataset}\(|\bload\.DATASETS\b|getattr\(\s*load\b")
     return {p.stem for p in (folder / "chapters").glob("*.md") if pattern.search(p.read_text(encoding="utf-8"))}
 
@@ -129,7 +129,7 @@ def figure_files(folder):
 # What may differ between two clean builds of the same files: (regex, replacement) pairs
 # applied to both before comparing. Empty: the two differences found (random cell ids in
 # the downloadable .ipynb, random widget model ids in the widget pages) were removed at
-# their source (afghan_relations/sphinxext.py and style.py), so the whole _build/html is
+# their source (book_extensions/execution_inputs.py and style.py), so the whole _build/html is
 # byte-identical, even between copies in different folders.
 HTML_DIFFERENCES = []
 
@@ -233,7 +233,7 @@ def test_csv_edit_changes_figure_and_glued_number(book, rebuilt):
 
 def test_csv_restored_with_its_old_mtime_is_noticed(book, rebuilt):
     """`cp -p`, `tar x`, `rsync -a` restore a file with an old mtime, which Sphinx's own
-    dependency check misses; sphinxext compares the inputs' contents, so the pages go
+    dependency check misses; book_extensions/execution_inputs.py compares the inputs' contents, so the pages go
     back to the original outputs (here from the execution cache)."""
     folder = rebuilt["dir"]
     shutil.copy2(ROOT / "data" / "aid_flows.csv", folder / "data" / "aid_flows.csv")  # keeps the old mtime

@@ -184,7 +184,7 @@ def bench_tests(copy, bench):
     env = env_for(copy)
     # undo the scenarios' edits: the tests check the real data and chapters
     for name in {PROSE_CHAPTER, CODE_CHAPTER, CSV_FILE}:
-        shutil.copy2(ROOT / name, copy / name)  # old mtimes: sphinxext must notice by content
+        shutil.copy2(ROOT / name, copy / name)  # old mtimes: execution_inputs must notice by content
     # what `make book` leaves behind for tests/test_build.py
     seconds, rc, log, _ = build(copy, env)
     (copy / "_build" / "build.log").write_text(log)

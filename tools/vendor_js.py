@@ -4,9 +4,9 @@ By default myst-nb makes every page with a widget load require.js and the
 ipywidgets HTML manager from CDNs (cdnjs, jsdelivr). This script gets both from
 the npm registry instead, at pinned versions checked against pinned sha512
 integrity hashes, and copies the few files a browser needs into
-`_build/vendor/ipywidgets/`, with tools/require-config.js.
-`tools/book_extension.py` adds that folder to
-Sphinx's static files, and `nb_ipywidgets_js` in `_config.yml` names the files.
+`_build/vendor/ipywidgets/`. `book_extensions/widget_js.py` adds that folder to
+Sphinx's static files (beside our `_static/ipywidgets/require-config.js`), and
+`nb_ipywidgets_js` in `_config.yml` names the files.
 
 The html-manager version is the one released with ipywidgets 8.1.9
 (html-manager 1.0.15 requires @jupyter-widgets/controls ^5.0.13, the version
@@ -27,8 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LICENSES = Path(__file__).resolve().parent / "vendor-licenses"
-# Our own RequireJS configuration, loaded before require.js (see the file)
-REQUIRE_CONFIG = Path(__file__).resolve().parent / "require-config.js"
 DEFAULT_OUT = ROOT / "_build" / "vendor" / "ipywidgets"
 
 # name, version, sha512 integrity of the npm tarball, {file in tarball: file in OUT},
@@ -103,7 +101,6 @@ def main(out=DEFAULT_OUT):
     stamp = out / STAMP
     present = all((out / f).is_file() for f in ("embed-amd.js", "require.js"))
     if present and stamp.is_file() and json.loads(stamp.read_text()) == wanted:
-        shutil.copyfile(REQUIRE_CONFIG, out / REQUIRE_CONFIG.name)
         print(f"vendor_js: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} up to date")
         return
     if out.exists():
@@ -112,7 +109,6 @@ def main(out=DEFAULT_OUT):
     with tempfile.TemporaryDirectory() as tmp:
         for package in PACKAGES:
             unpack(package, npm_pack(package, Path(tmp)), out)
-    shutil.copyfile(REQUIRE_CONFIG, out / REQUIRE_CONFIG.name)
     stamp.write_text(json.dumps(wanted, indent=2) + "\n")
     names = ", ".join(f"{p['name']}@{p['version']}" for p in PACKAGES)
     print(f"vendor_js: {names} -> {out}")

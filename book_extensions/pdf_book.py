@@ -1,45 +1,19 @@
-"""Sphinx extension for the book's PDF edition (`make pdf`) and the link to it.
+"""The PDF edition's structure, and what print leaves out.
 
-1. The edition's version and date come from CITATION.cff (`version`,
-   `date-released`), the one place they are written: Sphinx's `release` goes
-   on the PDF's title page and in its page headers, `today` is the title page's
-   date (the release date, not the day of the build, so rebuilds are identical).
-2. The LaTeX book gets the web edition's structure. Sphinx's own LaTeX writer
+1. The LaTeX book gets the web edition's structure. Sphinx's own LaTeX writer
    takes the root document's title as the book's title and turns its sections
    into chapters; here the introduction stays one chapter, unnumbered as on the
    web (its figure is Fig. 1), chapters 1-8 keep their numbers, the appendices
    are lettered (Appendix A, ...) and the bibliography closes the book
    unnumbered. The part captions of _toc.yml decide which is which.
-3. Code a chapter folds away on the web (`hide-input`, `hide-cell`) is left
+2. Code a chapter folds away on the web (`hide-input`, `hide-cell`) is left
    out of the print edition: a reader cannot unfold paper.
-4. Every HTML page's download menu (top right) gets a "Book (.pdf)" entry
-   pointing at `_static/<PDF_NAME>`, where `make pdf` copies the PDF it builds.
-   The entry is there even before the PDF exists: `make book && make pdf` (in
-   either order) leaves the link resolving, and a web build never waits for TeX.
 """
-from datetime import date
-from pathlib import Path
-
-import yaml
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-# _config.yml's latex.latex_documents.targetname is PDF_NAME with .tex; the Makefile copies it.
-PDF_NAME = "afghan-relations.pdf"
 APPENDIX_PREFIX = "Appendix: "  # titles say so on the web; in print "Appendix A" does
-
-
-def citation(confdir):
-    """Version and release date as CITATION.cff states them."""
-    cff = yaml.safe_load(Path(confdir, "CITATION.cff").read_text(encoding="utf-8"))
-    return str(cff["version"]), date.fromisoformat(str(cff["date-released"]))
-
-
-def set_edition(app, config):
-    version, released = citation(app.confdir)
-    config.version = config.release = version
-    config.today = f"{released.day} {released:%B %Y}"
 
 
 def _raw(tex):
@@ -128,23 +102,6 @@ class DropFoldedCode(SphinxPostTransform):
                         cell.remove(child)
 
 
-def add_pdf_download(app, pagename, templatename, context, doctree):
-    for button in context.get("header_buttons", []):
-        if button.get("label") == "download-buttons":
-            button["buttons"].insert(0, {
-                "type": "link",
-                "url": context["pathto"](f"_static/{PDF_NAME}", 1),
-                "text": "Book (.pdf)",
-                "tooltip": "Download the whole book as a PDF",
-                "icon": "fas fa-book",
-                "label": "download-book-pdf-button",
-            })
-
-
 def setup(app):
-    app.connect("config-inited", set_edition)
     app.add_post_transform(BookStructure)
     app.add_post_transform(DropFoldedCode)
-    # after sphinx-book-theme fills the header buttons (priority 501)
-    app.connect("html-page-context", add_pdf_download, priority=510)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

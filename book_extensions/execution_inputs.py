@@ -1,4 +1,4 @@
-"""Sphinx extension: key each chapter's execution cache on its inputs, not only its code.
+"""Key each chapter's execution cache on its inputs, not only its code.
 
 Jupyter Book's cache (jupyter-cache) hashes a notebook's code cells, so editing
 a CSV or this package would leave figures stale. Before myst-nb reads a
@@ -20,7 +20,12 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+import afghan_relations
+from afghan_relations import load
+
+# The chapters' own package: its source is an input of every chapter. Not this package:
+# editing the build machinery re-executes no chapter.
+PACKAGE_DIR = Path(afghan_relations.__file__).resolve().parent
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n", re.M)
 LOAD_CALL = re.compile(r"\bload\.(\w+)\(")
 DYNAMIC_LOAD = re.compile(r"\bload\.DATASETS\b|getattr\(\s*load\b")  # loads datasets chosen at run time
@@ -78,6 +83,7 @@ def chapter_inputs(text, data_dir):
 
 
 def inputs_stamp(text, data_dir):
+    """One line naming every input of the chapter with its hash."""
     return ", ".join(f"{k} {v}" for k, v in chapter_inputs(text, data_dir).items())
 
 
@@ -94,21 +100,8 @@ def key_cell_on_inputs(text, data_dir):
     return text[:at] + f"# Inputs, for the execution cache: {stamp}\n" + text[at:]
 
 
-# nbformat gives every cell of a notebook built from Markdown a random id, which would
-# make the downloadable .ipynb differ between two builds of the same commit. Instead:
-# a hash of the page's name and the cell's position, reset for every page read.
-_cell_ids = {"doc": "", "n": 0}
-
-
-def _deterministic_cell_id():
-    _cell_ids["n"] += 1
-    return hashlib.sha256(f"{_cell_ids['doc']}:{_cell_ids['n']}".encode()).hexdigest()[:8]
-
-
 def _on_source_read(app, docname, source):
-    _cell_ids.update(doc=docname, n=0)
     if str(app.env.doc2path(docname)).endswith(".md") and "{code-cell}" in source[0]:
-        from . import load
         data_dir = load.data_dir()
         source[0] = key_cell_on_inputs(source[0], data_dir)
         if CODE_CELL.search(source[0]):
@@ -126,7 +119,6 @@ def _on_env_get_outdated(app, env, added, changed, removed):
     (`cp -p`, `tar x`, `rsync -a`) would go unnoticed and the page would keep
     outputs computed from other data. The stamps compare contents (a few ms).
     """
-    from . import load
     data_dir = load.data_dir()
     stale = []
     for docname, stamp in getattr(env, "afghan_inputs", {}).items():
@@ -152,10 +144,7 @@ def _on_env_merge_info(app, env, docnames, other):
 
 
 def setup(app):
-    import nbformat.v4.nbbase
-    nbformat.v4.nbbase.random_cell_id = _deterministic_cell_id
     app.connect("source-read", _on_source_read)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
