@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dates
+from . import dates, evidence_rules
 
 # Id column -> the column naming the table it points into (Frictionless has no such foreign key).
 TABLE_NAMED_BY = {"entity_id": "entity_table", "record_id": "record_table"}
@@ -311,6 +311,7 @@ def validate_package(data_dir):
     check_descriptor(package)
     for resource in package.descriptor["resources"]:
         check_resource(package, resource)
+    evidence_rules.check(package, DataError)
 
 
 def count_rows(data_dir):
