@@ -41,7 +41,8 @@ ID = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",
 MATCHED_TABLES = ["events", "recognition_steps", "aid_flows", "treaties"]
 DATE = {"events": "date", "recognition_steps": "date", "aid_flows": "period", "treaties": "date"}
 TYPE = {"events": "event_type", "recognition_steps": "act", "aid_flows": "kind", "treaties": "instrument"}
-TITLE = {"events": "title", "recognition_steps": "notes", "aid_flows": "description", "treaties": "name"}
+# Each coder's own words for a row; a step has none but its act, so the act stands in.
+TITLE = {"events": "title", "recognition_steps": "act", "aid_flows": "description", "treaties": "name"}
 # The fields compared, per table: (label in agreement.csv, how to read the value of a row).
 FIELDS = {
     "events": [("date", "date"), ("date_precision", "date_precision"), ("event_type", "event_type"),
@@ -168,8 +169,9 @@ def pair_score(locator, table, a, b):
                              locator.sentences(b["source"], b["evidence"]))
         if overlap > 0 or same_sentence:
             return "evidence", overlap + 0.5 * same_sentence + actors + description
-    # Another source for the same act: only when date, type and most actors agree and the titles share words.
-    if (a[DATE[table]] == b[DATE[table]] and a[TYPE[table]] == b[TYPE[table]]
+    # The same act quoted from another sentence or source: only when the dates overlap (tested above), the
+    # type and most actors agree and the titles share words.
+    if (a[TYPE[table]] == b[TYPE[table]]
             and jaccard(actor_set(table, a), actor_set(table, b)) >= 0.5
             and jaccard(words(a[TITLE[table]]), words(b[TITLE[table]])) >= 0.25):
         return "content", actors + description
