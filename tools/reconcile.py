@@ -32,6 +32,9 @@ from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from afghan_relations.evidence_rules import sentences  # noqa: E402  (standard library only, like this script)
+
 DATA = REPO / "data"
 HERE = DATA / "reconciliation"
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -90,17 +93,13 @@ def source_texts():
     return texts
 
 
-def sentence_starts(text):
-    """Offsets at which sentences (or lines) begin: a full stop, ? or ! before a space, or a line break."""
-    return [0] + [m.end() for m in re.finditer(r"(?<=[.?!”\"'])\s+(?=[A-Z“\"'])|\n+", text)]
-
-
 class Locator:
     """Where an evidence phrase sits in its source: character span and sentence numbers."""
 
     def __init__(self, texts):
         self.texts = texts
-        self.starts = {name: sentence_starts(text) for name, text in texts.items()}
+        # The same split as the coverage test's, so that 'same sentence' means one thing.
+        self.starts = {name: [start for start, _ in sentences(text)] for name, text in texts.items()}
 
     def span(self, source, evidence):
         at = self.texts[source].find(evidence)
