@@ -77,3 +77,7 @@ def test_reader_notebook_starts_with_what_it_needs_and_drops_the_cache_comment()
     assert 'afghan_relations.require("1.1.0")' in notebook.cells[1].source
     assert [c.source for c in notebook.cells[2:]] == ["# Aid", "x = 1"]  # the empty label-only cell is gone
     assert len({c.id for c in notebook.cells}) == len(notebook.cells)
+
+
+def test_escaped_dollars_stay_dollars_in_jupyter():
+    assert convert("more than \\$1 billion, and \\$800 million") == "more than \\\\$1 billion, and \\\\$800 million"
