@@ -52,12 +52,16 @@ wheel: $(WHEEL_STAMP)
 
 # JupyterLab on the chapters (MyST Markdown opened as notebooks through jupytext), with the
 # pinned versions of kit/requirements.txt and lab-requirements.txt installed into .venv once.
+# A double-click opens a chapter as a notebook (jupytext's documented defaultViewers setting).
 LAB_INSTALLED := $(VENV)/.lab-installed
+LAB_SETTINGS  := $(VENV)/share/jupyter/lab/settings/overrides.json
 $(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt | $(INSTALLED)
 	$(PY) -m pip install --quiet -r kit/requirements.txt -r lab-requirements.txt
+	mkdir -p $(dir $(LAB_SETTINGS))
+	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
 	touch $@
 lab: $(LAB_INSTALLED)
-	$(VENV)/bin/jupyter lab chapters
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters
 
 # The HTML book, every chapter executed (or taken from the execution cache when its
 # code, data and package are unchanged), with warnings and broken references as errors.

@@ -155,6 +155,10 @@ class Converter:
         return self.markdown(text)
 
     def markdown(self, text):
+        # A dollar sign MyST reads as text (`\$`) still starts math in JupyterLab: its
+        # Markdown renderer drops the backslash and MathJax then sees a bare `$` (an HTML
+        # entity fares no better). `\\$` reaches MathJax as `\$`, which it shows as `$`.
+        text = text.replace("\\$", "\\\\$")
         text = LABEL.sub("", text)
         text = DIRECTIVE.sub(self.directive, text)
         text = self.inline(text)
