@@ -235,13 +235,13 @@ def _act_legend(ax, acts):
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=7)
 
 
-def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="2021-08-01",
-                            until="2026-02-28", annotate=False, title=None):
+def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, until="2026-02-28", annotate=False,
+                            title=None):
     """One row per state, one mark per step since the Taliban's return; bars mark steps dated only to a span."""
     names = actors.set_index("actor_id")["name"]
-    shown = steps[steps["actor"].isin(states) & (steps["date_max"].fillna(steps["date_min"]) >= since)]
-    shown = shown.sort_values("date_min")
-    xlim = analysis.decimal_year([pd.Timestamp(since), pd.Timestamp(until)]).tolist()
+    shown = analysis.since_taliban_return(steps)
+    shown = shown[shown["actor"].isin(states)].sort_values("date_min")
+    xlim = analysis.decimal_year([analysis.TALIBAN_RETURN, pd.Timestamp(until)]).tolist()
     fig, ax = _new_figure(1.3 + 0.42 * len(states) + (1.6 if annotate else 0))
     rows = {s: len(states) - 1 - i for i, s in enumerate(states)}
     lo, hi = _years(shown)
