@@ -18,19 +18,18 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-
+from bs4 import BeautifulSoup
 from browser_support import CHROMIUM_ARGS, SiteServer, axe_source, chromium
-from test_build import toc_files as toc_pages
+from repository import ROOT, pdf_name
+from repository import toc_files as toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 HTML = Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html")
 SCREENSHOTS = os.environ.get("BOOK_SCREENSHOTS")
-PDF = HTML / "_static" / "afghan-relations.pdf"  # copied there by `make pdf`
+PDF = HTML / "_static" / pdf_name()  # copied there by `make pdf`
 
 # The three explorers: page -> labels of their dropdowns
 EXPLORERS = {
@@ -332,28 +331,24 @@ def test_search_works_offline(browser, server):
 # ---------------------------------------------------------------------------------------------
 # Static checks of the built files (no browser needed).
 
-class LinkParser(HTMLParser):
-    ATTRS = {"a": "href", "img": "src", "script": "src", "link": "href",
-             "source": "src", "iframe": "src", "object": "data"}
+LINK_ATTRIBUTES = {"a": "href", "img": "src", "script": "src", "link": "href",
+                   "source": "src", "iframe": "src", "object": "data"}
 
-    def __init__(self):
-        super().__init__()
-        self.urls, self.ids = [], set()
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if tag == "a" and attrs.get("name"):
-            self.ids.add(attrs["name"])
-        if tag in self.ATTRS and attrs.get(self.ATTRS[tag]):
-            self.urls.append((tag, attrs[self.ATTRS[tag]]))
+class Links:
+    """The URLs a page names (tag, url) and the ids a fragment can point at."""
+
+    def __init__(self, page):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        self.ids = {element["id"] for element in soup.find_all(id=True)}
+        self.ids |= {a["name"] for a in soup.find_all("a", attrs={"name": True})}
+        self.urls = [(element.name, element[LINK_ATTRIBUTES[element.name]])
+                     for element in soup.find_all(list(LINK_ATTRIBUTES))
+                     if element.get(LINK_ATTRIBUTES[element.name])]
 
 
 def parse(page):
-    parser = LinkParser()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser
+    return Links(page)
 
 
 def test_every_internal_link_resolves():

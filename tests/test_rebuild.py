@@ -1,8 +1,8 @@
 """A trustworthy build: offline, deterministic, never stale, and strict about bad input.
 
 Each test works in throw-away copies of the working tree (never in the repository's
-own _build/), built with the Makefile's command (`jupyter-book build . -W -n
---keep-going`) and PYTHONPATH pointing at the copy, so the copy's package is used:
+own _build/), built with the Makefile's command (BUILD_COMMAND, `make -s
+print-build-command`) and PYTHONPATH pointing at the copy, so the copy's package is used:
 
 - `book`: a cold build with the network cut (`unshare -n`; without it, proxies
   pointing nowhere), so it also proves the book builds offline;
@@ -25,15 +25,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from bench import copy_tree, env_for  # noqa: E402  (tools/bench.py: the same copy and build as `make bench`)
+from repository import BIN, ROOT, build_command, copy_tree, env_for  # the same copy and build as `make bench`
 
 pytestmark = pytest.mark.slow
 
-BIN = Path(sys.executable).parent
-BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+BUILD = build_command()
 EXECUTING = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executing notebook")
 CSV_ROW = re.compile(r"^(AF004,(?:[^,\n]*,){12})1000000000,1000000000,", re.M)
 NEW_AMOUNT = "1700000000"  # AF004, Soviet aid 1954-1978: "more than $1 billion" becomes 1.7
