@@ -5,6 +5,7 @@ Every view is drawn in advance; a Dropdown is linked to a Stack in the browser
 widget state; the PDF shows the book's numbered figure instead.
 """
 import base64
+import html
 import io
 
 import ipywidgets as widgets
@@ -17,7 +18,9 @@ def figure_html(fig, alt):
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    alt = alt.replace('"', "'")
+    # Data is text, never markup: an alt may quote a source or name "A & B". Double quotes become
+    # single ones (as they always have), the rest is escaped for the attribute.
+    alt = html.escape(alt.replace('"', "'"), quote=False)
     return (f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
             f'style="max-width:100%;height:auto;display:block">')
 

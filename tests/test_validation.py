@@ -16,6 +16,8 @@ import pytest
 from afghan_relations import dates, load
 from afghan_relations.validate import DataError, count_rows, validate_package
 
+pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
+
 DATE_SHAPES = "a date like YYYY, YYYY-MM, YYYY-MM-DD, YYYX (decade) or START/END (either end may be '..')"
 
 
