@@ -64,7 +64,7 @@ def fixture_book(make_app, tmp_path):
         (source / "conf.py").write_text(textwrap.dedent(conf), encoding="utf-8")
         for name, text in files.items():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
-            (source / name).write_text(textwrap.dedent(text), encoding="utf-8")
+            (source / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         app = make_app(buildername, srcdir=source, **kwargs)
         app.build()
         return app
