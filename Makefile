@@ -61,8 +61,9 @@ test: book
 test-fast: $(INSTALLED)
 	$(PY) -m pytest -m fast -q
 
+# `ruff check` over the tree, `ruff format --check` over the files listed in tests/test_lint.py.
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q tests/test_lint.py
 
 print-build-command:
 	@echo "$(BUILD_COMMAND)"

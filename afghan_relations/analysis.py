@@ -44,7 +44,7 @@ def period_of(dates, periods):
 
 
 def events_in_period(events, periods, period):
-    """Events the book assigns to `period`: by their first possible day (date_min, or date_max where the start is open)."""
+    """Events the book assigns to `period`: by their first possible day (date_min, or date_max if the start is open)."""
     first_day = events["date_min"].fillna(events["date_max"])
     return events[(period_of(first_day, periods) == period).to_numpy()]
 
@@ -118,16 +118,34 @@ def flows_between(aid, donors, recipients):
     return aid[keep]
 
 
+def is_russian_state(actor_id):
+    """True for the Russian Empire, Soviet Russia, the USSR and the Russian Federation."""
+    return actor_id in RUSSIAN_STATES
+
+
+def is_afghan_side_of_russian_aid(actor_id):
+    """Afghanistan, its governments, or the Northern Alliance that Russia armed against the Taliban."""
+    return is_afghan(actor_id) or actor_id == "ORG-NORTHERN-ALLIANCE"
+
+
+def is_tajik_side(actor_id):
+    """Tajikistan or the Tajik groups the sources name (the opposition of the civil war, Jamaat Ansarullah)."""
+    return actor_id == "TJK" or actor_id in {"ORG-UTO", "ORG-JAMAAT-ANSARULLAH"}
+
+
+def is_afghan_side_of_tajik_flows(actor_id):
+    """Afghanistan, its governments, or the anti-Taliban National Resistance Front."""
+    return is_afghan(actor_id) or actor_id == "ORG-NRF"
+
+
 def russian_flows_to_afghanistan(aid):
-    """Flows from the Russian Empire, Soviet Russia, the USSR or Russia to Afghan recipients (incl. allied Afghan factions)."""
-    afghan_side = lambda a: is_afghan(a) or a == "ORG-NORTHERN-ALLIANCE"
-    return flows_between(aid, lambda d: d in RUSSIAN_STATES, afghan_side)
+    """Flows from the Russian Empire, Soviet Russia, the USSR or Russia to Afghan recipients (incl. allied factions)."""
+    return flows_between(aid, is_russian_state, is_afghan_side_of_russian_aid)
 
 
 def afghan_tajik_flows(aid):
     """Flows between Tajikistan (or Tajik groups) and Afghanistan (or Afghan groups), either way."""
-    tajik = lambda a: a == "TJK" or a in {"ORG-UTO", "ORG-JAMAAT-ANSARULLAH"}
-    afghan = lambda a: is_afghan(a) or a == "ORG-NRF"
+    tajik, afghan = is_tajik_side, is_afghan_side_of_tajik_flows
     return pd.concat([flows_between(aid, tajik, afghan), flows_between(aid, afghan, tajik)]).drop_duplicates("flow_id")
 
 

@@ -67,7 +67,7 @@ def read_table(data_dir, resource):
     for cells in reader:
         if len(cells) != len(names):
             raise DataError(file, f"expected {len(names)} cells, got {len(cells)}", row=start)
-        rows.append(dict(zip(names, cells)))
+        rows.append(dict(zip(names, cells, strict=True)))
         lines.append(start)
         start = reader.line_num + 1
     return Table(file, rows, lines)
@@ -282,7 +282,7 @@ def check_resource(package, resource):
     unique = [tuple(_as_list(schema["primaryKey"]))] if schema.get("primaryKey") else []
     unique += [(f["name"],) for f in fields if f.get("constraints", {}).get("unique") and (f["name"],) not in unique]
     first_seen = {columns: {} for columns in unique}
-    for row, line in zip(table.rows, table.lines):
+    for row, line in zip(table.rows, table.lines, strict=True):
         for field in fields:
             message = cell_problem(field, row[field["name"]])
             if message:

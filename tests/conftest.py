@@ -3,6 +3,7 @@
 Test modules import nothing from each other; what several need is here (fixtures) or in
 tests/repository.py (plain functions, also used by tools/bench.py).
 """
+
 import shutil
 import textwrap
 
@@ -14,6 +15,7 @@ from afghan_relations import load
 # sphinx.testing's `make_app` fixture builds a Sphinx project in-process (as sphinx-book-theme's
 # and MyST-NB's own tests do): the extensions are tested on tiny fixture books in a second or so.
 pytest_plugins = ("sphinx.testing.fixtures",)
+
 
 @pytest.fixture
 def real_data():
@@ -33,22 +35,26 @@ def data(real_data, tmp_path):
 @pytest.fixture
 def table():
     """Build a small table as the loader types it: date_min/date_max as timestamps, other columns as given."""
+
     def make(rows):
         frame = pd.DataFrame(rows)
         for column in ("date_min", "date_max", "start", "end"):
             if column in frame:
                 frame[column] = pd.to_datetime(frame[column])
         return frame
+
     return make
 
 
 @pytest.fixture
 def periods(table):
     """Two periods split at the Taliban's return, as in periods.csv (labels shortened)."""
-    return table([
-        {"period": "russian_federation", "label": "Federation", "start": "1992-01-01", "end": "2021-07-31"},
-        {"period": "islamic_emirate", "label": "Emirate", "start": "2021-08-01", "end": "2026-12-31"},
-    ])
+    return table(
+        [
+            {"period": "russian_federation", "label": "Federation", "start": "1992-01-01", "end": "2021-07-31"},
+            {"period": "islamic_emirate", "label": "Emirate", "start": "2021-08-01", "end": "2026-12-31"},
+        ]
+    )
 
 
 @pytest.fixture
@@ -58,6 +64,7 @@ def fixture_book(make_app, tmp_path):
     `conf` is the text of conf.py; `files` maps a path in the project to its text. Warnings are
     collected in app._warning (the tests read them) rather than failing the build.
     """
+
     def build(conf, files, buildername="html", **kwargs):
         source = tmp_path / "book"
         source.mkdir(exist_ok=True)
@@ -68,4 +75,5 @@ def fixture_book(make_app, tmp_path):
         app = make_app(buildername, srcdir=source, **kwargs)
         app.build()
         return app
+
     return build

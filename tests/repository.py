@@ -9,6 +9,7 @@ test module imports another (pytest would collect its tests twice) or a develope
 - a throw-away copy of the working tree to build in, and the environment that makes the
   copy's own package the one imported.
 """
+
 import functools
 import os
 import shlex
@@ -26,8 +27,13 @@ BIN = Path(sys.executable).parent  # the virtual environment running the tests
 @functools.cache
 def build_command():
     """The Makefile's strict build command as an argument list, jupyter-book from this environment."""
-    printed = subprocess.run(["make", "-s", "--no-print-directory", "print-build-command"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run(
+        ["make", "-s", "--no-print-directory", "print-build-command"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     program, *args = shlex.split(printed)
     return [str(BIN / program), *args]
 
@@ -64,8 +70,7 @@ def copy_tree(dest, root=ROOT):
 
     Outside a git checkout (e.g. in a copy made by this function): everything but the
     virtual environment, _build and caches."""
-    listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], cwd=root,
-                            capture_output=True)
+    listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], cwd=root, capture_output=True)
     if listed.returncode == 0 and (root / ".git").exists():
         for name in filter(None, listed.stdout.decode().split("\0")):
             src = root / name
@@ -73,8 +78,14 @@ def copy_tree(dest, root=ROOT):
                 (dest / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, dest / name)
     else:
-        shutil.copytree(root, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
-            ".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules"))
+        shutil.copytree(
+            root,
+            dest,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(
+                ".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules"
+            ),
+        )
     vendor = root / "_build" / "vendor"
     if vendor.is_dir():
         shutil.copytree(vendor, dest / "_build" / "vendor")

@@ -108,7 +108,9 @@ def test_treaty_figure_legend_counts_equal_the_data():
     text = svg_text(figures_of("07-treaty-counts")["fig-treaty-counts"])
     treaties = rows("treaties")
     russian = {"XRE", "XSR", "SUN", "RUS"}
-    afghan = lambda a: a == "AFG" or a.startswith("AFG-")
+    def afghan(actor):
+        return actor == "AFG" or actor.startswith("AFG-")
+
     with_russia = sum(1 for t in treaties if {t["party_a"], t["party_b"]} & russian
                       and any(afghan(p) for p in (t["party_a"], t["party_b"])))
     about_afghanistan = sum(1 for t in treaties if t["about"] == "AFG")

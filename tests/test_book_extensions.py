@@ -1,4 +1,5 @@
 """book_extensions (the package): one setup() registers every module, on a tiny book."""
+
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,29 @@ def test_every_module_of_the_package_is_set_up_and_described():
 def test_one_setup_connects_every_job(fixture_book):
     conf = 'project = "Tiny book"\nextensions = ["book_extensions"]\nexclude_patterns = ["_build"]\n'
     vendor = {f"_build/vendor/ipywidgets/{name}": "" for name in ("require.js", "embed-amd.js")}
-    app = fixture_book(conf, {"index.rst": "Tiny book\n=========\n", "CITATION.cff": 'version: "1.0"\n'
-                              'date-released: 2026-01-16\n', **vendor}, buildername="dummy")
+    app = fixture_book(
+        conf,
+        {
+            "index.rst": "Tiny book\n=========\n",
+            "CITATION.cff": 'version: "1.0"\ndate-released: 2026-01-16\n',
+            **vendor,
+        },
+        buildername="dummy",
+    )
     assert app.extensions["book_extensions"].parallel_read_safe
-    handlers = {(listener.handler.__module__.rsplit(".", 1)[1], listener.handler.__name__)
-                for listeners in app.events.listeners.values() for listener in listeners
-                if listener.handler.__module__.startswith("book_extensions.")}
-    assert {module for module, _ in handlers} == {"cell_ids", "execution_inputs", "widget_js", "page_scripts",
-                                                  "downloads", "edition"}  # pdf_book adds post-transforms
+    handlers = {
+        (listener.handler.__module__.rsplit(".", 1)[1], listener.handler.__name__)
+        for listeners in app.events.listeners.values()
+        for listener in listeners
+        if listener.handler.__module__.startswith("book_extensions.")
+    }
+    assert {module for module, _ in handlers} == {
+        "cell_ids",
+        "execution_inputs",
+        "widget_js",
+        "page_scripts",
+        "downloads",
+        "edition",
+    }  # pdf_book adds post-transforms
     assert {t.__name__ for t in app.registry.get_post_transforms()} >= {"BookStructure", "DropFoldedCode"}
     assert app.config.version == "1.0"

@@ -13,6 +13,7 @@ either is missing. CI (.ci/run) installs chromium, so there these tests run.
 BOOK_HTML=path tests another build of the book; BOOK_SCREENSHOTS=dir also saves screenshots.
 """
 import base64
+import contextlib
 import gzip
 import os
 import re
@@ -22,8 +23,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from browser_support import CHROMIUM_ARGS, SiteServer, axe_source, chromium
+from bs4 import BeautifulSoup
 from repository import ROOT, pdf_name
 from repository import toc_files as toc_pages
 
@@ -73,15 +74,14 @@ def browser():
     if chromium() is None:
         pytest.skip("no chromium at /usr/bin/chromium (Debian: apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (requirements.txt) not installed")
-    with tempfile.TemporaryDirectory(prefix="book-chromium-") as profile:
-        with sync_api.sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile, executable_path=chromium(), headless=True, args=CHROMIUM_ARGS,
-                viewport=DESKTOP)
-            try:
-                yield context
-            finally:
-                context.close()
+    with tempfile.TemporaryDirectory(prefix="book-chromium-") as profile, sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=chromium(), headless=True, args=CHROMIUM_ARGS,
+            viewport=DESKTOP)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 class Visit:
@@ -117,10 +117,8 @@ class Visit:
         if response.status >= 400:
             self.failed.append(f"{response.url}: HTTP {response.status}")
             return
-        try:
+        with contextlib.suppress(Exception):  # a redirect or an aborted response has no body
             self.bodies[response.url] = response.body()
-        except Exception:  # a redirect or an aborted response has no body
-            pass
 
     def open(self, query=""):
         self.page.goto(self.server.base + self.path + query, wait_until="load")
@@ -306,7 +304,7 @@ def test_no_sideways_scrolling_on_a_phone(browser, server, path):
         assert widths["scroll"] <= widths["inner"], (
             f"scrolls sideways: {widths['scroll']} px wide in a {widths['inner']} px window; "
             f"too wide: {widths['wide'][:5]}")
-        for shown, natural in widths["figures"]:
+        for shown, _natural in widths["figures"]:
             assert shown <= PHONE["width"], f"a figure {shown} px wide on a {PHONE['width']} px phone"
         if SCREENSHOTS and path.startswith(("chapters/intro", "chapters/06", "chapters/08")):
             page.screenshot(path=str(Path(SCREENSHOTS, f"{Path(path).stem}-phone-390.png")))

@@ -1,4 +1,5 @@
 """book_extensions.cell_ids: the cells of a chapter's notebook get the same ids in every build."""
+
 import hashlib
 import json
 import shutil
@@ -41,11 +42,19 @@ def ids_of(fixture_book, monkeypatch):
     monkeypatch.setattr(nbformat.v4.nbbase, "random_cell_id", nbformat.v4.nbbase.random_cell_id)  # put back after
 
     def build():
-        app = fixture_book(CONF, {"index.md": NOTEBOOK.format(title="Index"),
-                                  "other.md": NOTEBOOK.format(title="Other").replace("other\n", "")})
+        app = fixture_book(
+            CONF,
+            {
+                "index.md": NOTEBOOK.format(title="Index"),
+                "other.md": NOTEBOOK.format(title="Other").replace("other\n", ""),
+            },
+        )
         executed = app.outdir.parent / "jupyter_execute"
-        return {page: [cell["id"] for cell in json.loads((executed / f"{page}.ipynb").read_text())["cells"]]
-                for page in ("index", "other")}
+        return {
+            page: [cell["id"] for cell in json.loads((executed / f"{page}.ipynb").read_text())["cells"]]
+            for page in ("index", "other")
+        }
+
     return build
 
 

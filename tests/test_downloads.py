@@ -1,4 +1,5 @@
 """book_extensions.downloads on a tiny book with the book's theme: the notebook and the PDF in the download menu."""
+
 import json
 
 import pytest
@@ -54,6 +55,7 @@ def menu(page):
 def test_pdf_name_is_the_latex_targetname_with_pdf():
     class Config:
         latex_documents = [("intro", "afghan-relations.tex", "Title", "Us", "manual")]
+
     assert pdf_name(Config) == "afghan-relations.pdf"
 
 
@@ -68,7 +70,7 @@ def test_a_notebook_chapter_offers_its_executed_notebook(site):
     # the notebook myst-nb wrote to _build/jupyter_execute/ (executed, in the book; here execution is off)
     offered = (site / "_sources" / "index.ipynb").read_bytes()
     assert offered == (site.parent / "jupyter_execute" / "index.ipynb").read_bytes()
-    assert [["x = 1"]] == [cell["source"] for cell in json.loads(offered)["cells"] if cell["cell_type"] == "code"]
+    assert [cell["source"] for cell in json.loads(offered)["cells"] if cell["cell_type"] == "code"] == [["x = 1"]]
 
 
 def test_a_plain_page_offers_no_notebook(site):

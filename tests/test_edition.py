@@ -1,9 +1,10 @@
 """book_extensions.edition: the version and the release date come from CITATION.cff, on a tiny book."""
+
 import pytest
 import yaml
+from repository import ROOT
 
 from book_extensions.edition import citation
-from repository import ROOT
 
 pytestmark = pytest.mark.fast
 

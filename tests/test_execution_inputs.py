@@ -1,4 +1,5 @@
 """book_extensions.execution_inputs: a chapter's cache key names the data and code it uses, and nothing else."""
+
 import os
 
 import pytest
@@ -40,8 +41,14 @@ def test_the_inputs_are_the_csvs_the_chapter_loads_the_schema_and_the_package(re
     stamp = inputs.chapter_inputs(CHAPTER, real_data)
     assert list(stamp) == ["events.csv", "treaties.csv", "schema", "package", "libraries"]
     files = inputs.input_files(CHAPTER, real_data)
-    assert {f.name for f in files} >= {"events.csv", "treaties.csv", "datapackage.json", "vocabularies.csv",
-                                       "analysis.py", "load.py"}
+    assert {f.name for f in files} >= {
+        "events.csv",
+        "treaties.csv",
+        "datapackage.json",
+        "vocabularies.csv",
+        "analysis.py",
+        "load.py",
+    }
     assert "aid_flows.csv" not in {f.name for f in files}
 
 
@@ -73,7 +80,7 @@ def test_editing_a_csv_the_chapter_loads_changes_its_key(data):
         f.write("\n")
     after = inputs.inputs_stamp(CHAPTER, data)
     assert after != before
-    changed = {a.split()[0] for a, b in zip(after.split(", "), before.split(", ")) if a != b}
+    changed = {a.split()[0] for a, b in zip(after.split(", "), before.split(", "), strict=True) if a != b}
     assert changed == {"events.csv"}
 
 

@@ -1,4 +1,5 @@
 """book_extensions.page_scripts: each inline script once per page, and none naming another host."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -13,8 +14,7 @@ THEBE = "const THEBE_JS_URL = 'https://unpkg.com/thebe@0.8.2/lib/index.js'"
 
 def app(thebe=False, builder="html"):
     launch = {"launch_buttons": {"thebe": thebe}}
-    return SimpleNamespace(builder=SimpleNamespace(format=builder),
-                           config=SimpleNamespace(html_theme_options=launch))
+    return SimpleNamespace(builder=SimpleNamespace(format=builder), config=SimpleNamespace(html_theme_options=launch))
 
 
 def page(scripts, **kwargs):

@@ -1,4 +1,5 @@
 """book_extensions.pdf_book on a tiny book built with Sphinx's LaTeX builder (no TeX needed: the .tex is read)."""
+
 import re
 
 import pytest
@@ -52,22 +53,32 @@ shown_on_the_web = 2
 @pytest.fixture
 def tex(fixture_book):
     files = {"_toc.yml": TOC, "two.md": NOTEBOOK}
-    for name, title in [("intro", "Introduction"), ("one", "First chapter"), ("appendix-data", "Appendix: the data"),
-                        ("appendix-bibliography", "Bibliography")]:
+    for name, title in [
+        ("intro", "Introduction"),
+        ("one", "First chapter"),
+        ("appendix-data", "Appendix: the data"),
+        ("appendix-bibliography", "Bibliography"),
+    ]:
         files[f"{name}.md"] = f"# {title}\n\nText of {name}.\n"
     app = fixture_book(CONF, files, buildername="latex")
     text = (app.outdir / "tiny.tex").read_text(encoding="utf-8")
-    return text[text.index(r"\begin{document}"):]
+    return text[text.index(r"\begin{document}") :]
 
 
 def test_the_book_has_the_web_editions_structure(tex):
-    """Introduction unnumbered, chapters numbered, appendices lettered (prefix dropped), bibliography last, unnumbered."""
-    markers = re.findall(r"^(\\bookunnumbered|\\booknumbered|\\appendix\\booknumbered|\\chapter\{[^}]*\})$",
-                         tex, re.M)
-    assert markers == [r"\bookunnumbered", r"\chapter{Introduction}",
-                       r"\booknumbered", r"\chapter{First chapter}", r"\chapter{Second chapter}",
-                       r"\appendix\booknumbered", r"\chapter{The data}",
-                       r"\bookunnumbered", r"\chapter{Bibliography}"]
+    """Introduction unnumbered, chapters numbered, appendices lettered (prefix dropped), bibliography last."""
+    markers = re.findall(r"^(\\bookunnumbered|\\booknumbered|\\appendix\\booknumbered|\\chapter\{[^}]*\})$", tex, re.M)
+    assert markers == [
+        r"\bookunnumbered",
+        r"\chapter{Introduction}",
+        r"\booknumbered",
+        r"\chapter{First chapter}",
+        r"\chapter{Second chapter}",
+        r"\appendix\booknumbered",
+        r"\chapter{The data}",
+        r"\bookunnumbered",
+        r"\chapter{Bibliography}",
+    ]
 
 
 def test_the_introduction_is_a_chapter_not_the_books_title(tex):

@@ -46,9 +46,9 @@ def network_cut():
     127.0.0.1. Without it: proxies pointing at a closed port (stops HTTP(S) fetches only).
     """
     prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
-    if shutil.which("unshare") and shutil.which("ip"):
-        if subprocess.run(prefix + ["true"], capture_output=True).returncode == 0:
-            return prefix, "unshare -n"
+    if (shutil.which("unshare") and shutil.which("ip")
+            and subprocess.run(prefix + ["true"], capture_output=True).returncode == 0):
+        return prefix, "unshare -n"
     return [], "proxies pointing at a closed port"
 
 
@@ -96,7 +96,8 @@ def code_chapters(folder):
 
 
 def readers_of(folder, dataset):
-    """Chapters whose code loads `dataset` (or every dataset), read from their source, not from book_extensions/execution_inputs.py."""
+    """Chapters whose code loads `dataset` (or every dataset), read from their source (not from
+    book_extensions/execution_inputs.py)."""
     pattern = re.compile(rf"\bload\.{dataset}\(|\bload\.DATASETS\b|getattr\(\s*load\b")
     return {p.stem for p in (folder / "chapters").glob("*.md") if pattern.search(p.read_text(encoding="utf-8"))}
 
@@ -181,9 +182,9 @@ def test_html_identical_apart_from_stated_differences(book, book2):
         x, y = (a / name).read_bytes(), (b / name).read_bytes()
         if x == y:
             continue
-        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css"):
-            if normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
-                continue
+        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css") and \
+                normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
+            continue
         differ.append(str(name))
     assert not differ, f"files differ between two clean builds: {differ}"
 

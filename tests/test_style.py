@@ -1,4 +1,5 @@
 """afghan_relations.style: every category the data can hold has its colour, and the figures are reproducible."""
+
 import uuid
 
 import matplotlib as mpl
@@ -15,18 +16,28 @@ def codes(real_data, vocabulary):
     return list(table.loc[table["vocabulary"] == vocabulary, "code"])
 
 
-@pytest.mark.parametrize("vocabulary, mapping", [
-    ("relationship", style.RELATIONSHIP_COLOURS), ("relationship", style.RELATIONSHIP_LABELS),
-    ("aid_kind", style.AID_KIND_COLOURS), ("treaty_subject", style.TREATY_SUBJECT_COLOURS),
-    ("act", style.ACT_STYLES)])
+@pytest.mark.parametrize(
+    "vocabulary, mapping",
+    [
+        ("relationship", style.RELATIONSHIP_COLOURS),
+        ("relationship", style.RELATIONSHIP_LABELS),
+        ("aid_kind", style.AID_KIND_COLOURS),
+        ("treaty_subject", style.TREATY_SUBJECT_COLOURS),
+        ("act", style.ACT_STYLES),
+    ],
+)
 def test_every_code_of_the_vocabulary_has_a_style(real_data, vocabulary, mapping):
     assert list(mapping) == codes(real_data, vocabulary)  # all of them, in the codebook's order
 
 
 def test_colours_are_okabe_ito_hex():
-    used = set(style.RELATIONSHIP_COLOURS.values()) | set(style.AID_KIND_COLOURS.values()) | \
-        set(style.TREATY_SUBJECT_COLOURS.values()) | set(style.COUNTERPART_COLOURS.values()) | \
-        {colour for _, colour in style.ACT_STYLES.values()}
+    used = (
+        set(style.RELATIONSHIP_COLOURS.values())
+        | set(style.AID_KIND_COLOURS.values())
+        | set(style.TREATY_SUBJECT_COLOURS.values())
+        | set(style.COUNTERPART_COLOURS.values())
+        | {colour for _, colour in style.ACT_STYLES.values()}
+    )
     assert used <= set(style.OKABE_ITO.values())
 
 

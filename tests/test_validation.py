@@ -32,7 +32,7 @@ def change_row(folder, file, where=lambda row: True, **cells):
     path = folder / file
     with path.open(encoding="utf-8", newline="") as handle:
         header, *records = csv.reader(handle)
-    index = max(i for i, record in enumerate(records) if where(dict(zip(header, record))))
+    index = max(i for i, record in enumerate(records) if where(dict(zip(header, record, strict=True))))
     for column, value in cells.items():
         records[index][header.index(column)] = value
     path.write_text(as_csv([header] + records), encoding="utf-8")
@@ -301,7 +301,7 @@ def test_schema_enum_must_match_vocabularies_csv(data):
 def test_vocabularies_csv_must_match_the_schema_enums(data):
     path = data / "vocabularies.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(l for l in lines if not l.startswith("certainty,")), encoding="utf-8")
+    path.write_text("".join(line for line in lines if not line.startswith("certainty,")), encoding="utf-8")
     assert error_of(data).startswith("data/datapackage.json: expected the enum of aid_flows.certainty to equal the "
                                      "codes of the vocabulary 'certainty' in vocabularies.csv, got a vocabulary that ")
 
@@ -445,5 +445,5 @@ def test_frictionless_also_rejects_a_bad_date_shape(data):
 
 
 def test_there_is_a_loader_for_every_resource(real_data):
-    assert load.DATASETS == [resource["name"] for resource in load.datapackage()["resources"]]
+    assert [resource["name"] for resource in load.datapackage()["resources"]] == load.DATASETS
     assert all(len(getattr(load, name)()) > 0 for name in load.DATASETS)

@@ -1,4 +1,5 @@
 """book_extensions.widget_js on a tiny book: the vendored widget JavaScript is served, and only where asked for."""
+
 import pytest
 from sphinx.errors import ExtensionError
 
@@ -11,8 +12,11 @@ html_static_path = ["_static"]
 # Jupyter Book adds every .js file under the static paths to every page; the extension takes these out
 html_js_files = ["ipywidgets/require-config.js", "site.js"]
 """
-FILES = {"index.rst": "Tiny book\n=========\n", "_static/ipywidgets/require-config.js": "// config\n",
-         "_static/site.js": "// every page\n"}
+FILES = {
+    "index.rst": "Tiny book\n=========\n",
+    "_static/ipywidgets/require-config.js": "// config\n",
+    "_static/site.js": "// every page\n",
+}
 
 
 def vendored(**files):
@@ -34,6 +38,9 @@ def test_widget_scripts_are_kept_off_pages_without_widgets(fixture_book):
 
 
 def test_a_missing_vendored_file_stops_the_build_and_says_what_to_run(fixture_book):
-    with pytest.raises(ExtensionError, match=r"ipywidgets/embed-amd.js missing from .*_build/vendor: "
-                                             r"run `python tools/vendor_js.py` \(`make book` does\)"):
+    with pytest.raises(
+        ExtensionError,
+        match=r"ipywidgets/embed-amd.js missing from .*_build/vendor: "
+        r"run `python tools/vendor_js.py` \(`make book` does\)",
+    ):
         fixture_book(CONF, FILES | vendored(**{"require.js": ""}))

@@ -1,4 +1,5 @@
 """afghan_relations.widgets: explorers switch pre-drawn views in the browser, and print as a note."""
+
 import base64
 
 import ipywidgets
@@ -44,7 +45,7 @@ def test_figure_html_is_an_svg_image_with_the_alt_text_as_text():
     assert img["alt"] == "Aid 'stated' by A & B, <1 billion"  # not markup: the reader gets these characters
     prefix = "data:image/svg+xml;base64,"
     assert img["src"].startswith(prefix)
-    svg = base64.b64decode(img["src"][len(prefix):])
+    svg = base64.b64decode(img["src"][len(prefix) :])
     assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
     assert b"<dc:date>" not in svg  # no build date in the figure: two builds give the same page
 
@@ -64,9 +65,12 @@ def test_two_way_explorer_nests_one_stack_per_first_choice(links):
     (first, second), outer = box.children[0].children, box.children[1]
     assert list(first.options) == ["A", "B"] and list(second.options) == ["current", "constant"]
     assert [[image_of(v)["alt"] for v in inner.children] for inner in outer.children] == [
-        ["A in current", "A in constant"], ["B in current", "B in constant"]]
+        ["A in current", "A in constant"],
+        ["B in current", "B in constant"],
+    ]
     assert links == [(second, "index", inner, "selected_index") for inner in outer.children] + [
-        (first, "index", outer, "selected_index")]
+        (first, "index", outer, "selected_index")
+    ]
 
 
 def test_web_only_offers_the_widget_to_browsers_and_a_note_to_print():

@@ -122,7 +122,7 @@ def bench_book(copy, runs, bench):
         text = csv.read_text()
         amount = 1_000_000_000 + (i + 1) * 100_000_000
         text, n = re.subn(rf"^({CSV_ROW},(?:[^,\n]*,){{12}})(\d+),(\d+),",
-                          lambda m: f"{m.group(1)}{amount},{amount},", text, flags=re.M)
+                          lambda m, amount=amount: f"{m.group(1)}{amount},{amount},", text, flags=re.M)
         assert n == 1, f"{CSV_ROW} not found in {CSV_FILE}"
         csv.write_text(text)
         bench.record("CSV edit", build(copy, env))
@@ -229,7 +229,8 @@ def report(bench, runs, args):
         "",
         "## Builds: this book and the Jupyter Book template",
         "",
-        "| scenario | this book (s) | template book (s) | ratio ours/template | target (s) | exit status (ours) | runs (ours, s) |",
+        "| scenario | this book (s) | template book (s) | ratio ours/template | target (s) | exit status (ours) "
+        "| runs (ours, s) |",
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for scenario in ("cold", "no-op", "prose edit", "code edit", "CSV edit"):
@@ -266,7 +267,8 @@ def report(bench, runs, args):
     lines += ["", f"Chapters that load `aid_flows` (`load.aid_flows()` or `load.DATASETS`): "
               f"{', '.join(getattr(bench, 'csv_readers', []))}.", ""]
     lines += ["## Execution time per notebook (cold builds)", "",
-              "| notebook | median of the cold builds' logs (s) | jupyter-cache `execution_seconds`, last cold build (s) | target < 10 s |",
+              "| notebook | median of the cold builds' logs (s) "
+              "| jupyter-cache `execution_seconds`, last cold build (s) | target < 10 s |",
               "|---|---:|---:|---|"]
     per = {}
     for executed in bench.executed.get("cold", []):
