@@ -447,3 +447,35 @@ def test_frictionless_also_rejects_a_bad_date_shape(data):
 def test_there_is_a_loader_for_every_resource(real_data):
     assert [resource["name"] for resource in load.datapackage()["resources"]] == load.DATASETS
     assert all(len(getattr(load, name)()) > 0 for name in load.DATASETS)
+
+
+# --- frictionless does the schema's checks, the book's rules run as frictionless checks ---
+
+
+def test_the_books_rules_are_frictionless_checks(data):
+    frictionless = pytest.importorskip("frictionless")
+    from afghan_relations import validate
+
+    line = change_row(data, "recognition_steps.csv", evidence=" ".join(["word"] * 26))
+    book = validate.BookPackage(data)
+    checks = validate.book_checks(book)
+    assert all(isinstance(check, frictionless.Check) for check in checks)
+    package = frictionless.Package(str(data / "datapackage.json"))
+    report = package.get_resource("recognition_steps").validate(checklist=frictionless.Checklist(checks=checks))
+    found = [(e.type, e.field_name, book.table("recognition_steps").line(e.row_number)) for e in report.tasks[0].errors]
+    assert found == [("book-cell", "evidence", line)]
+
+
+def test_of_several_problems_in_a_row_the_leftmost_column_is_reported(data):
+    # date is the second column of events.csv, event_type and evidence come later
+    line = change_row(data, "events.csv", event_type="treaty_signing", date="1921-13", evidence="")
+    assert error_of(data) == (f"data/events.csv, row {line}, column 'date': expected a date that exists on the "
+                              "calendar, got '1921-13'")
+
+
+def test_an_earlier_row_is_reported_before_a_later_one(data):
+    late = change_row(data, "events.csv", lambda row: True, relationship="afghanistan_china")
+    early = change_row(data, "events.csv", lambda row: row["date_precision"] == "year", notes=" ".join(["w"] * 2),
+                       evidence="")
+    assert early < late
+    assert error_of(data) == f"data/events.csv, row {early}, column 'evidence': expected a value, got an empty cell"
