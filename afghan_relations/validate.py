@@ -438,8 +438,9 @@ def _field(resource, name):
     return next(f for f in resource["schema"]["fields"] if f["name"] == name)
 
 
-def describe(error, resource, table):
-    """(column, message) for one frictionless error, in the book's words."""
+def describe(error, resource, book):
+    """(column, message) for one frictionless error in a table of the book, in the book's words."""
+    table = book.table(resource["name"])
     fields = resource["schema"]["fields"]
     if isinstance(error, LABEL_ERRORS):
         names = [f["name"] for f in fields]
@@ -450,8 +451,8 @@ def describe(error, resource, table):
     if isinstance(error, errors.ForeignKeyError):
         target = error.reference_name or resource["name"]
         wanted = "+".join(error.reference_field_names)
-        path = target if target.endswith(".csv") else f"{target}.csv"
-        return error.field_names[0], f"expected an existing {wanted} of {path}, got '{'+'.join(error.field_cells)}'"
+        cells = "+".join(error.field_cells)
+        return error.field_names[0], f"expected an existing {wanted} of {book.path(target)}, got '{cells}'"
     if isinstance(error, (errors.PrimaryKeyError, errors.UniqueError)):
         columns = _as_list(resource["schema"]["primaryKey"]) if isinstance(error, errors.PrimaryKeyError) \
             else [error.field_name]
@@ -520,7 +521,7 @@ def validate_resource(book, resource, frictionless_resource):
     report = frictionless_resource.validate(checklist=Checklist(checks=book_checks(book)))
     error = first_problem([e for task in report.tasks for e in task.errors] + list(report.errors))
     if error is not None:
-        column, message = describe(error, resource, table)
+        column, message = describe(error, resource, book)
         row = table.line(error.row_number) if getattr(error, "row_number", None) else 1
         raise DataError(table.file, message, row=row, column=column)
 
