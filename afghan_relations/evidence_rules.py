@@ -86,12 +86,20 @@ def envoy_direction_problem(row, countries):
     return None
 
 
+def records(table):
+    """(record as a dict, editor line) for each record of a validate.Table."""
+    return [(dict(zip(table.header, record)), line) for record, line in zip(table.records, table.lines[1:])]
+
+
 def check(package, error):
-    """Raise error(file, message, row=, column=) at the first row that breaks an evidence rule."""
-    countries = {row["actor_id"]: row["country"] for row in package.table("actors").rows}
+    """Raise error(file, message, row=, column=) at the first row that breaks an evidence rule.
+
+    Run after the schema checks, so every cell read here is known to be well formed.
+    """
+    countries = {row["actor_id"]: row["country"] for row, _ in records(package.table("actors"))}
     for name, date_column in DATED_TABLES.items():
         table = package.table(name)
-        for row, line in zip(table.rows, table.lines):
+        for row, line in records(table):
             message = stated_day_problem(row, date_column)
             if message:
                 raise error(table.file, message, row=line, column=date_column)

@@ -14,11 +14,30 @@ chapters' own package, afghan_relations, and on the data).
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 """
-from . import (cell_ids, downloads, edition, execution_inputs, notebook_kit, page_scripts, pdf_book,
-               reader_notebooks, widget_js)
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, reader_notebooks, notebook_kit, downloads,
-           edition, pdf_book)
+from . import (
+    cell_ids,
+    downloads,
+    edition,
+    execution_inputs,
+    notebook_kit,
+    page_scripts,
+    pdf_book,
+    reader_notebooks,
+    widget_js,
+)
+
+MODULES = (
+    cell_ids,
+    execution_inputs,
+    widget_js,
+    page_scripts,
+    reader_notebooks,
+    notebook_kit,
+    downloads,
+    edition,
+    pdf_book,
+)
 
 
 def setup(app):
