@@ -38,7 +38,7 @@ def sentences(text):
     """(start, end) of each sentence or line of a source text, for the coverage test and the matching."""
     starts = [0] + [m.end() for m in re.finditer(r"(?<=[.?!”\"'])\s+(?=[A-Z“\"'‘])|\n+", text)]
     ends = starts[1:] + [len(text)]
-    return [(s, e) for s, e in zip(starts, ends) if text[s:e].strip()]
+    return [(s, e) for s, e in zip(starts, ends, strict=True) if text[s:e].strip()]
 
 
 def stated_day_problem(row, date_column):
@@ -88,7 +88,9 @@ def envoy_direction_problem(row, countries):
 
 def records(table):
     """(record as a dict, editor line) for each record of a validate.Table."""
-    return [(dict(zip(table.header, record)), line) for record, line in zip(table.records, table.lines[1:])]
+    # Run after the schema checks: every record has as many cells as the header.
+    pairs = zip(table.records, table.lines[1:], strict=True)
+    return [(dict(zip(table.header, record, strict=True)), line) for record, line in pairs]
 
 
 def check(package, error):

@@ -13,6 +13,8 @@ import pytest
 
 from afghan_relations import evidence_rules, load
 
+pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
+
 CODED = ["events", "treaties", "aid_flows", "recognition_steps", "claims"]
 MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 DATED = re.compile(

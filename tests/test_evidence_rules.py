@@ -1,12 +1,43 @@
 """The evidence rules (afghan_relations/evidence_rules.py) stop the kinds of error reconciliation found.
 
-As in test_validation.py, each case corrupts one row of a copy of the real data and checks
+As in test_validation.py (whose helpers are repeated here: test modules import nothing from
+each other), each case corrupts one row of a copy of the real data and checks
 the whole one-line message: file, row as an editor numbers it, column, expectation. Rows
 are chosen by what they hold, so the tests survive edits to the data.
 """
+import csv
+import io
+
+import pytest
+
 from afghan_relations import evidence_rules
-from test_validation import change_row, error_of
-from afghan_relations.validate import validate_package
+from afghan_relations.validate import DataError, validate_package
+
+pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
+
+
+def change_row(folder, file, where, **cells):
+    """Set cells of the last record for which where(record) holds; return the editor line it starts on."""
+    path = folder / file
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *records = csv.reader(handle)
+    index = max(i for i, record in enumerate(records) if where(dict(zip(header, record, strict=True))))
+    for column, value in cells.items():
+        records[index][header.index(column)] = value
+    path.write_text(as_csv([header, *records]), encoding="utf-8")
+    return 2 + as_csv(records[:index]).count("\n")
+
+
+def as_csv(records):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(records)
+    return out.getvalue()
+
+
+def error_of(folder):
+    with pytest.raises(DataError) as caught:
+        validate_package(folder)
+    return str(caught.value)
 
 
 def charge_d_affaires(row):

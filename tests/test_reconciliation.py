@@ -13,6 +13,8 @@ import pytest
 
 from afghan_relations import load
 
+pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
+
 HERE = load.data_dir() / "reconciliation"
 KEYS = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",
         "recognition_steps": "step_id", "claims": "claim_id", "actors": "actor_id"}
@@ -81,5 +83,22 @@ def test_the_errors_named_in_the_issue_are_corrected(changes):
     # EV109: the flag raising is dated to the report, not to a day the source does not give.
     events = load.events().set_index("event_id")
     assert events.loc["EV109", "date_precision"] == "range"
-    fixed = set(zip(changes["record_id"], changes["field"]))
+    fixed = set(zip(changes["record_id"], changes["field"], strict=True))
     assert {("RS004", "actor"), ("RS004", "target"), ("RS020", "level"), ("EV109", "date")} <= fixed
+
+
+def test_a_chapter_that_loads_the_reconciliation_is_keyed_on_its_files():
+    # The execution cache must re-run the data appendix when tools/reconcile.py rewrites its outputs.
+    from book_extensions import execution_inputs
+
+    folder = load.data_dir()
+    reads = execution_inputs._datasets('summary = load.reconciliation("summary")\nload.events()', folder)
+    assert {"events", "reconciliation/summary.csv", "reconciliation/agreement.csv",
+            "reconciliation/changes.csv"} <= set(reads)
+    assert not any(name.startswith("reconciliation/") for name in execution_inputs._datasets("load.events()", folder))
+
+
+def test_the_loader_types_the_counts_and_refuses_an_unknown_table():
+    assert load.reconciliation("agreement")["agreed"].dtype.kind == "i"
+    with pytest.raises(ValueError, match="expected one of summary, agreement, changes, matches"):
+        load.reconciliation("nonsense")
