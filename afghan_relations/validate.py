@@ -22,6 +22,12 @@ TABLE_NAMED_BY = {"entity_id": "entity_table", "record_id": "record_table"}
 NUMBER_SHAPES = {"integer": re.compile(r"-?[0-9]+"), "number": re.compile(r"-?[0-9]+(\.[0-9]+)?")}
 TYPES = {"string", "integer", "number", "date"}
 LISTED_CODES = 12  # enums up to this long are spelled out in the message
+# Characters no text of the sources can hold: C0 and C1 controls other than tab and line breaks
+# (they cannot be typeset, and XML, hence SVG, forbids most of them). Anything else, markup-like
+# or not, is text, and each page escapes it for its target (book.myst_text, figures.literal...).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A resource's path: a file name in the data folder, which the appendix links to as it is.
+RESOURCE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.csv")
 
 
 class DataError(Exception):
@@ -101,6 +107,10 @@ def is_edtf(field):
 def cell_problem(field, value):
     """What one cell should have been, or None: required, type, vocabulary, pattern, word limit, date."""
     constraints = field.get("constraints", {})
+    control = CONTROL.search(value)
+    if control:
+        return (f"expected text without control characters, got U+{ord(control.group()):04X} "
+                f"at character {control.start() + 1}")
     if value == "":
         return "expected a value, got an empty cell" if constraints.get("required") else None
     kind = field["type"]
@@ -206,7 +216,12 @@ def _as_list(columns):
 
 
 def check_descriptor(package):
-    """Field types we know, and every enum equal to its vocabulary's codes in vocabularies.csv."""
+    """Resource paths that are file names, field types we know, and every enum equal to its vocabulary's
+    codes in vocabularies.csv."""
+    for resource in package.descriptor["resources"]:
+        if not RESOURCE_PATH.fullmatch(str(resource.get("path", ""))):
+            raise DataError("datapackage.json", f"expected the path of {resource.get('name')} to be the name of a "
+                                                f"CSV file in data/, got '{resource.get('path')}'")
     codes = {}
     for row in package.table("vocabularies").rows:
         codes.setdefault(row["vocabulary"], []).append(row["code"])

@@ -5,6 +5,7 @@ Every view is drawn in advance; a Dropdown is linked to a Stack in the browser
 widget state; the PDF shows the book's numbered figure instead.
 """
 import base64
+import html
 import io
 
 import ipywidgets as widgets
@@ -12,13 +13,16 @@ import matplotlib.pyplot as plt
 
 
 def figure_html(fig, alt):
-    """The figure as an <img> with alt text (an SVG data URI: sharp at any width)."""
+    """The figure as an <img> with alt text (an SVG data URI: sharp at any width).
+
+    The alt text carries data (actor names, acts), and the HTML widget sets its
+    value as markup: html.escape makes every character of it text, quotes included.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    alt = alt.replace('"', "'")
-    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
+    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             f'style="max-width:100%;height:auto;display:block">')
 
 
