@@ -16,6 +16,7 @@ mean. This module adds what the profile needs on top of it:
   bounds into `datetime.date` catches.
 """
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -46,6 +47,9 @@ def _day(struct):
     return dt.date(struct.tm_year, struct.tm_mon, struct.tm_mday)
 
 
+# edtf's grammar (pyparsing) takes milliseconds a date; the data repeat their dates and the
+# validator and the chapters read each several times, so each string is parsed once a process.
+@functools.lru_cache(maxsize=None)
 def _end(text, whole):
     """(precision, earliest, latest) of one end (no '/'); ValueError quoting the whole date."""
     if not END.fullmatch(text):
@@ -63,6 +67,7 @@ def _end(text, whole):
         raise ValueError(f"expected a date that exists on the calendar, got '{whole}'") from None
 
 
+@functools.lru_cache(maxsize=None)
 def parse(text):
     """The DateSpan a date string means; ValueError saying what was expected."""
     if "/" not in text:
@@ -132,17 +137,18 @@ def for_readers(value):
 
 
 def sort_key(text):
-    """Where a date sorts: by its first possible day, and a date with an open start by its end.
+    """Where a date sorts: by its first possible day, then its last; an open start counts from its end.
 
-    '../1992-04' ("until April 1992") sorts with April 1992, not before every other date.
+    '../1992-04' ("until April 1992") sorts with April 1992, not before every other
+    date; an open end lasts for ever, so '1956/..' comes after '1956'.
     """
     span = parse(text)
-    return (span.earliest or span.latest, span.latest or span.earliest)
+    return (span.earliest or span.latest, span.latest or dt.date.max)
 
 
 def in_date_order(frame, *then):
     """The rows of a loaded table (with date_min and date_max) in the order of sort_key, then the columns `then`."""
     first = frame["date_min"].fillna(frame["date_max"])
-    last = frame["date_max"].fillna(frame["date_min"])
-    order = frame.assign(_first=first, _last=last).sort_values(["_first", "_last", *then], kind="stable")
+    order = frame.assign(_first=first, _last=frame["date_max"]).sort_values(
+        ["_first", "_last", *then], kind="stable", na_position="last")  # an open end (NaT) last
     return order.drop(columns=["_first", "_last"])
