@@ -9,13 +9,15 @@ chapters' own package, afghan_relations, and on the data).
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
 - widget_state: the widgets' embedded state, which data cannot end or turn into markup
+- smartquotes: typographic quotes that leave the text's backslashes alone
 - downloads: the page's download menu (notebook, PDF)
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 """
-from . import cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js, widget_state
+from . import (cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, smartquotes, widget_js,
+               widget_state)
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, widget_state, downloads, edition, pdf_book)
+MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, widget_state, smartquotes, downloads, edition, pdf_book)
 
 
 def setup(app):
