@@ -13,11 +13,13 @@ chapters' own package, afghan_relations, and on the data).
 - downloads: the page's download menu (notebook, PDF)
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
+- print_ranges: no line break inside a range of years or dates in print
 """
-from . import (cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, smartquotes, widget_js,
-               widget_state)
+from . import (cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, print_ranges, smartquotes,
+               widget_js, widget_state)
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, widget_state, smartquotes, downloads, edition, pdf_book)
+MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, widget_state, smartquotes, downloads, edition, pdf_book,
+           print_ranges)
 
 
 def setup(app):
