@@ -49,7 +49,7 @@ def _day(struct):
 
 # edtf's grammar (pyparsing) takes milliseconds a date; the data repeat their dates and the
 # validator and the chapters read each several times, so each string is parsed once a process.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _end(text, whole):
     """(precision, earliest, latest) of one end (no '/'); ValueError quoting the whole date."""
     if not END.fullmatch(text):
@@ -67,7 +67,7 @@ def _end(text, whole):
         raise ValueError(f"expected a date that exists on the calendar, got '{whole}'") from None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse(text):
     """The DateSpan a date string means; ValueError saying what was expected."""
     if "/" not in text:

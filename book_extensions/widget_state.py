@@ -26,7 +26,8 @@ def escape_widget_state(app, pagename, templatename, context, doctree):
     for js in scripts:
         attributes = getattr(js, "attributes", {})
         if attributes.get("type") == WIDGET_STATE and "<" in attributes.get("body", ""):
-            js = _JavaScript(js.filename, priority=js.priority, **{**attributes, "body": inert_json(attributes["body"])})
+            inert = {**attributes, "body": inert_json(attributes["body"])}
+            js = _JavaScript(js.filename, priority=js.priority, **inert)
         safe.append(js)
     context["script_files"] = safe  # a new list: the builder's own is left alone
 

@@ -74,7 +74,7 @@ def test_markdown_table_shows_hostile_cells_as_their_text():
     tree = doctree(markdown_table(frame))
     rows = list(tree.findall(nodes.row))
     assert len(rows) == len(HOSTILE) + 1, "a cell broke the table into other rows"
-    for row, value in zip(rows[1:], HOSTILE):
+    for row, value in zip(rows[1:], HOSTILE, strict=True):
         cells = list(row.findall(nodes.entry))
         assert [c.astext() for c in cells] == [as_text(value), "plain"], "a cell split into other columns"
         assert markup_in(cells[0]) == [], f"{value!r} became markup"

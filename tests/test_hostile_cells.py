@@ -26,7 +26,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -110,7 +109,8 @@ def poison(data):
     others = [e["event_id"] for e in events if e["date"] != "2025-07-03"]
     names = list(PAYLOADS)
     # every payload in an event title (the chronology lists them all), two on the day of recognition
-    changes = {event: {"title": cell(name)} for event, name in zip(day_of_recognition[:2] + others, names)}
+    titled = day_of_recognition[:2] + others[: len(names) - 2]
+    changes = {event: {"title": cell(name)} for event, name in zip(titled, names, strict=True)}
     edit_csv(data / "events.csv", "event_id", changes)
     expect = {TAGS[name]: {"appendix-chronology"} for name in names}
     for name in names[:2]:
@@ -188,8 +188,8 @@ def test_every_hostile_cell_is_one_piece_of_text_on_its_pages(hostile):
     missing = []
     for name in PAYLOADS:
         for stem in sorted(hostile["expect"][TAGS[name]]):
-            soup = page_soup(hostile["html"], stem)
-            if not soup.find_all(string=lambda text, want=shown(cell(name)): want in shown(text)):
+            soup, want = page_soup(hostile["html"], stem), shown(cell(name))
+            if not any(want in shown(text) for text in soup.find_all(string=True)):
                 missing.append(f"{stem}: {cell(name)!r}")
     assert not missing, "not shown as one piece of text:\n" + "\n".join(missing)
 
