@@ -7,6 +7,7 @@ import pytest
 
 from afghan_relations import dates, load
 
+pytestmark = pytest.mark.fast
 D = dt.date
 
 

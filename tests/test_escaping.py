@@ -22,6 +22,7 @@ from afghan_relations.book import MyST, markdown_table, myst_code, myst_text
 from book_extensions.widget_state import WIDGET_STATE, escape_widget_state, inert_json
 
 matplotlib.use("Agg")
+pytestmark = pytest.mark.fast
 
 # What a contributor could put in a cell to make it run as markup in one target or another.
 HOSTILE = [

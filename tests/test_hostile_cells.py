@@ -29,26 +29,19 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+from repository import ROOT, build_command, copy_tree, env_for, pdf_name  # the same copy and build as `make bench`
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from bench import copy_tree, env_for  # noqa: E402  (tools/bench.py: the same copy and build as `make bench`)
-
-from afghan_relations.figures import HISTORY_ACTS  # noqa: E402  (the acts the recognition history draws)
+from afghan_relations.figures import HISTORY_ACTS  # the acts the recognition history draws
 
 pytestmark = pytest.mark.slow
 
-BIN = Path(sys.executable).parent
-HTML_BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
-PDF_BUILD = HTML_BUILD[:3] + ["--builder", "pdflatex", "-W", "-n", "--keep-going"]
+HTML_BUILD = build_command()  # as `make html` and `make pdf` build the book
+PDF_BUILD = [*build_command(), "--builder", "pdflatex"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-PDF_NAME = Path(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-                ["latex"]["latex_documents"]["targetname"]).with_suffix(".pdf").name
+PDF_NAME = pdf_name()
 
 # Each payload is tagged (Q01, Q02...) so that a page, a figure or the PDF can be searched for it.
 PAYLOADS = {

@@ -4,6 +4,8 @@ from docutils import nodes
 
 from book_extensions.print_ranges import UNBREAKABLE, with_unbreakable_ranges
 
+pytestmark = pytest.mark.fast
+
 
 def rendered(pieces):
     """The LaTeX the pieces stand for (text as is, the raw dash as its TeX)."""
