@@ -7,6 +7,12 @@ PYTHON3 ?= python3
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 INSTALLED ?= $(VENV)/.installed
+# uv, the installer: the version pinned in requirements.txt, bootstrapped from PyPI with pip,
+# hash-checked against requirements.lock, into a folder of its own inside the environment.
+UV_DIR  := $(VENV)/bootstrap
+UV      := $(UV_DIR)/bin/uv
+# uv never downloads a Python: the environment uses $(PYTHON3), found on the PATH.
+export UV_PYTHON_DOWNLOADS := never
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
 # The PDF edition: _config.yml's latex_documents targetname, with .pdf (the one place the name is written).
@@ -15,23 +21,51 @@ PDF_LOG   := _build/pdf.log
 # Sphinx rewrites only changed pages: after a change to the table of contents or the
 # configuration every page must be written again (sidebars, numbering). Executions stay cached.
 FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(BUILD_OK) -nt _config.yml ] || echo --all)
+# The direct requirements' hash, recorded in requirements.lock by `make lock`.
+REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
 
-.PHONY: all book html vendor validate wheel lab test pdf tex bench clean distclean
+.PHONY: all book env html vendor validate wheel lab test pdf tex bench lock clean distclean
 
 all: book
 
 book: html
 
-# The virtual environment, created once.
-$(PY):
-	$(PYTHON3) -m venv $(VENV)
+# The environment alone: .venv with exactly the packages of requirements.lock.
+env: $(INSTALLED)
 
-# Install the pinned requirements (and the book's package, `-e .`) again only
-# when requirements.txt or pyproject.toml changed since the last install.
-$(INSTALLED): requirements.txt $(wildcard pyproject.toml) | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+# uv itself, once: its entry in requirements.lock (version and hashes) installed with pip
+# (the system's, else a throw-away venv's: Debian's python3 may have no pip).
+$(UV): requirements.lock
+	rm -rf $(UV_DIR) && mkdir -p $(UV_DIR)
+	awk '/^uv==/ {p = 1; print; next} p && /^ +--hash/ {print; next} p {exit}' requirements.lock > $(UV_DIR)/uv.txt
+	if $(PYTHON3) -m pip --version >/dev/null 2>&1; then pip="$(PYTHON3) -m pip"; \
+	else $(PYTHON3) -m venv $(UV_DIR)/pip-venv && pip="$(UV_DIR)/pip-venv/bin/python -m pip"; fi; \
+	$$pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --require-hashes --target $(UV_DIR) -r $(UV_DIR)/uv.txt
+	rm -rf $(UV_DIR)/pip-venv
+	@touch $@
+
+# The virtual environment (no pip in it: uv installs, and `.venv/bin/uv pip install` adds packages).
+$(PY): | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON3) $(VENV)
+
+# Install exactly requirements.lock (every package pinned, hash-checked), then the book's
+# package from this clone (editable, built with the locked hatchling), again only when the
+# lock or pyproject.toml changed. A requirements.txt edited since the last `make lock` stops here.
+$(INSTALLED): requirements.lock $(wildcard pyproject.toml) | $(PY) $(UV)
+	@grep -q "^# requirements.txt sha256: $(REQUIREMENTS_HASH)$$" requirements.lock || \
+	  { echo "requirements.txt changed since requirements.lock was made: run 'make lock'"; exit 1; }
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	touch $@
+
+# Resolve requirements.txt (the direct pins) into requirements.lock: every package, pinned, with
+# the hashes of all its files (any platform, Python 3.11 and later). Versions already in the lock
+# are kept unless UPGRADE=1. The book's own package is left out (installed from the clone).
+lock: | $(UV)
+	$(UV) pip compile requirements.txt --quiet --universal --python-version 3.11 --generate-hashes \
+	  --no-emit-package afghan-relations --custom-compile-command "make lock" \
+	  $(if $(UPGRADE),--upgrade) -o requirements.lock
+	sed -i '/^# requirements.txt sha256: /d; 2a # requirements.txt sha256: $(REQUIREMENTS_HASH)' requirements.lock
 
 # Widget JavaScript from the npm registry, for offline pages (quick when done).
 vendor: | $(PY)
@@ -46,7 +80,7 @@ WHEEL_DIR   := _build/wheel
 WHEEL_STAMP := $(WHEEL_DIR)/.built
 $(WHEEL_STAMP): $(INSTALLED) pyproject.toml CITATION.cff $(wildcard afghan_relations/*.py data/*)
 	rm -rf $(WHEEL_DIR)
-	SOURCE_DATE_EPOCH=315532800 $(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w $(WHEEL_DIR) .
+	SOURCE_DATE_EPOCH=315532800 $(UV) build --quiet --python $(PY) --wheel --no-build-isolation --out-dir $(WHEEL_DIR) .
 	touch $@
 wheel: $(WHEEL_STAMP)
 
@@ -55,8 +89,9 @@ wheel: $(WHEEL_STAMP)
 # A double-click opens a chapter as a notebook (jupytext's documented defaultViewers setting).
 LAB_INSTALLED := $(VENV)/.lab-installed
 LAB_SETTINGS  := $(VENV)/share/jupyter/lab/settings/overrides.json
-$(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt | $(INSTALLED)
-	$(PY) -m pip install --quiet -r kit/requirements.txt -r lab-requirements.txt
+# (after the environment: installing the lock again removes them, so they follow it)
+$(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt $(INSTALLED)
+	$(UV) pip install --quiet --python $(PY) -r kit/requirements.txt -r lab-requirements.txt
 	mkdir -p $(dir $(LAB_SETTINGS))
 	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
 	touch $@
