@@ -54,7 +54,7 @@ $(PY): | $(UV)
 $(INSTALLED): requirements.lock $(wildcard pyproject.toml) | $(PY) $(UV)
 	@grep -q "^# requirements.txt sha256: $(REQUIREMENTS_HASH)$$" requirements.lock || \
 	  { echo "requirements.txt changed since requirements.lock was made: run 'make lock'"; exit 1; }
-	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(UV) pip sync --quiet --python $(PY) --require-hashes --compile-bytecode requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	touch $@
 

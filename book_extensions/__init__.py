@@ -6,6 +6,8 @@ chapters' own package, afghan_relations, and on the data).
 
 - cell_ids: notebook cell ids that are the same in every build
 - execution_inputs: each chapter's execution cache keyed on the data and code it uses
+- parallel_execution: the chapters the cache lacks executed in parallel before Sphinx reads;
+  the data validated once per build
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
@@ -14,11 +16,11 @@ chapters' own package, afghan_relations, and on the data).
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 """
-from . import (cell_ids, downloads, edition, execution_inputs, notebook_kit, page_scripts, pdf_book,
-               reader_notebooks, widget_js)
+from . import (cell_ids, downloads, edition, execution_inputs, notebook_kit, page_scripts, parallel_execution,
+               pdf_book, reader_notebooks, widget_js)
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, reader_notebooks, notebook_kit, downloads,
-           edition, pdf_book)
+MODULES = (cell_ids, execution_inputs, parallel_execution, widget_js, page_scripts, reader_notebooks, notebook_kit,
+           downloads, edition, pdf_book)
 
 
 def setup(app):
