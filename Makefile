@@ -13,6 +13,12 @@ UV_DIR  := $(VENV)/bootstrap
 UV      := $(UV_DIR)/bin/uv
 # uv never downloads a Python: the environment uses $(PYTHON3), found on the PATH.
 export UV_PYTHON_DOWNLOADS := never
+# uv installs no bytecode (pip compiles all 7,000 modules at install: most of its 30 s); Python
+# writes it on first import instead, for the modules the build uses. Unless told not to: with
+# PYTHONDONTWRITEBYTECODE set, Sphinx and every kernel would compile pandas, matplotlib, Sphinx...
+# from source on every run (about 1.5 s each), so the book's commands write bytecode (into .venv
+# and __pycache__ folders, which git ignores).
+export PYTHONDONTWRITEBYTECODE :=
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
 # The PDF edition: _config.yml's latex_documents targetname, with .pdf (the one place the name is written).
@@ -54,7 +60,7 @@ $(PY): | $(UV)
 $(INSTALLED): requirements.lock $(wildcard pyproject.toml) | $(PY) $(UV)
 	@grep -q "^# requirements.txt sha256: $(REQUIREMENTS_HASH)$$" requirements.lock || \
 	  { echo "requirements.txt changed since requirements.lock was made: run 'make lock'"; exit 1; }
-	$(UV) pip sync --quiet --python $(PY) --require-hashes --compile-bytecode requirements.lock
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -125,11 +131,12 @@ pdf: tex html
 	cp $(PDF) _build/html/_static/
 	@echo "PDF: $(PDF) (and _build/html/_static/$(notdir $(PDF)))"
 
-# Time cold, no-op and incremental builds, the PDF and the tests in throw-away copies of
-# the tree (never in _build/), with Jupyter Book's template book as a yardstick, and
-# write BENCHMARKS.md. About 10 minutes on 2 cores; not part of `make test`.
+# Time the set-up from a fresh clone, cold, no-op and incremental builds, the tests and the PDF
+# in throw-away copies of the tree (never in _build/), with Jupyter Book's template book as a
+# yardstick, and write BENCHMARKS.md. Refuses a tree with uncommitted changes. About 10 minutes
+# on 2 cores; not part of `make test`. `make bench RUNS=1` checks the script quickly.
 bench: $(INSTALLED) vendor
-	$(PY) tools/bench.py
+	$(PY) tools/bench.py $(if $(RUNS),--runs $(RUNS))
 
 # Build outputs and the execution cache; `distclean` also removes the virtual environment.
 clean:
