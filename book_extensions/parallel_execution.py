@@ -37,6 +37,8 @@ from tempfile import TemporaryDirectory
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from . import kernel_fork
+
 logger = logging.getLogger(__name__)
 
 
@@ -44,6 +46,14 @@ def workers(app):
     """How many notebooks run at once: `book_execution_workers`, or one per core this process may use."""
     configured = app.config.book_execution_workers or int(os.environ.get("BOOK_EXECUTION_WORKERS") or 0)
     return max(1, configured or len(os.sched_getaffinity(0)))
+
+
+def forked_kernels(app):
+    """Whether kernels are forked from a process that has imported their common modules (kernel_fork.py).
+
+    `book_fork_kernels` (default on); BOOK_FORK_KERNELS=0 in the environment turns it off, to compare.
+    """
+    return app.config.book_fork_kernels and os.environ.get("BOOK_FORK_KERNELS", "1") != "0" and hasattr(os, "fork")
 
 
 def validate_data_once(app):
@@ -136,7 +146,7 @@ def longest_first(jobs, cache):
     return sorted(jobs, key=key)
 
 
-async def execute(notebook, path, nb_config):
+async def execute(notebook, path, nb_config, kernel_manager_class=None):
     """(seconds, error or None): the notebook executed in place, as jupyter_cache.executors.utils.single_nb_execution does."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
@@ -147,8 +157,9 @@ async def execute(notebook, path, nb_config):
         allow_errors = notebook.metadata.execution.get("allow_errors", allow_errors)
     with TemporaryDirectory() as temp:
         cwd = temp if nb_config.execution_in_temp else str(Path(path).parent)
+        options = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
         client = NotebookClient(notebook, timeout=timeout, allow_errors=allow_errors, record_timing=False,
-                                resources={"metadata": {"path": os.path.abspath(cwd)}})
+                                resources={"metadata": {"path": os.path.abspath(cwd)}}, **options)
         start = time.perf_counter()
         try:
             await client.async_execute()
@@ -159,14 +170,14 @@ async def execute(notebook, path, nb_config):
     return time.perf_counter() - start, None
 
 
-async def execute_all(jobs, n):
+async def execute_all(jobs, n, kernel_manager_class=None):
     """Run the jobs' notebooks, n at a time; yield (job, seconds, error) as each finishes."""
     semaphore = asyncio.Semaphore(n)
 
     async def one(job):
         async with semaphore:
             logger.info(f"Executing notebook ({n} at a time)", location=job["docname"])
-            seconds, error = await execute(job["notebook"], job["path"], job["nb_config"])
+            seconds, error = await execute(job["notebook"], job["path"], job["nb_config"], kernel_manager_class)
             return job, seconds, error
 
     # tasks, not bare coroutines: they start in the jobs' order (as_completed would start them in any order)
@@ -223,8 +234,11 @@ def _on_env_before_read_docs(app, env, docnames):
     n = min(workers(app), len(jobs))
     logger.info(f"Executing {len(jobs)} notebooks, {n} at a time, before reading")
 
+    zygote = kernel_fork.Zygote() if forked_kernels(app) else None
+
     async def run():
-        async for job, seconds, error in execute_all(jobs, n):
+        manager = kernel_fork.kernel_manager_class(zygote) if zygote else None
+        async for job, seconds, error in execute_all(jobs, n, manager):
             if error is None:
                 record = cache_executed(cache, job, seconds)
                 logger.info(f"Executed notebook in {seconds:.2f} seconds", location=job["docname"])
@@ -234,10 +248,15 @@ def _on_env_before_read_docs(app, env, docnames):
                 logger.info(f"Executing notebook failed ({type(error).__name__}); it runs again while read",
                             location=job["docname"])
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        if zygote:
+            zygote.close()
 
 
 def setup(app):
     # 0: as many as this process may use cores; BOOK_EXECUTION_WORKERS in the environment overrides it too
     app.add_config_value("book_execution_workers", 0, "env", [int])
+    app.add_config_value("book_fork_kernels", True, "env", [bool])
     app.connect("env-before-read-docs", _on_env_before_read_docs)

@@ -1,0 +1,251 @@
+"""Kernels forked from one process that has already imported what every chapter imports.
+
+A new IPython kernel spends most of a second importing ipykernel, IPython, pandas and
+matplotlib before it runs the chapter's first line; thirteen chapters pay that thirteen
+times, most of a cold build's CPU. Here one process (the "zygote", this file run as a
+script) imports those modules once, then forks a child for each kernel the build
+starts; the child sets the kernel's working directory and environment and runs
+ipykernel exactly as `python -m ipykernel_launcher -f CONNECTION_FILE` would, so the
+kernel is a fresh interpreter in every respect but the modules already in memory.
+
+Only modules without state tied to a running kernel are imported ahead: no
+afghan_relations (the chapters' own code is imported by each chapter, as always),
+no ipywidgets or matplotlib_inline (they register with the running IPython shell
+when imported). MPLBACKEND is set to the inline backend first, as ipykernel does,
+because matplotlib reads it when imported.
+
+`ForkProvisioner` is a jupyter_client kernel provisioner (the documented way to
+change how kernels are launched): it asks the zygote for a kernel instead of
+starting a process, and tracks the child by pid (signals go to its process group,
+as for any local kernel); the zygote reports the child's exit status when it reaps it.
+parallel_execution.py uses it for the kernels it starts; myst-nb's own executions
+(a chapter that failed in parallel) start ordinary kernels.
+"""
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display",
+           "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib.figure",
+           "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+# The zygote (this file run as a script, with the listening socket as file descriptor argv[1])
+
+def _child(conn, listener, others, request):
+    """In the forked child: become the kernel `python -m ipykernel_launcher <argv>` would start; never returns."""
+    code = 1
+    try:
+        for sock in (listener, conn, *others):
+            sock.close()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # jupyter_client starts kernels with stdin from /dev/null
+        os.close(devnull)
+        os.setsid()  # its own process group, as jupyter_client gives local kernels
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel exits if the zygote dies
+        os.chdir(request["cwd"])
+        # as `python -m ipykernel_launcher` has them: the launcher's path, the working directory first on the path
+        import importlib.util
+
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin] + request["argv"]
+        sys.path.insert(0, os.getcwd())
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(listener):
+    """Fork a kernel for each request on the listening socket; exit when standard input closes."""
+    children = {}  # pid -> connection to report its exit status on
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin, selectors.EVENT_READ, "stdin")
+
+    def reap(*_):
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            conn = children.pop(pid, None)
+            if conn is not None:
+                with_exit = json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n"
+                try:
+                    conn.sendall(with_exit.encode())
+                except OSError:
+                    pass
+                conn.close()
+
+    signal.signal(signal.SIGCHLD, reap)
+    while True:
+        for key, _ in selector.select():
+            if key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    return
+                continue
+            conn, _ = listener.accept()
+            request = json.loads(conn.makefile("r").readline())
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})  # record the pid before reaping it
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    _child(conn, listener, list(children.values()), request)
+                children[pid] = conn
+                conn.sendall((json.dumps({"pid": pid}) + "\n").encode())
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+
+
+def main():
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]  # this script's folder is not on a kernel's path
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
+    serve(listener)
+
+
+# The build's side
+
+class Zygote:
+    """The zygote process, started with the build's environment, and a way to ask it for kernels."""
+
+    def __init__(self, env=None):
+        import subprocess
+
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        import tempfile
+
+        self.folder = tempfile.mkdtemp(prefix="book-kernels-")
+        self.path = os.path.join(self.folder, "zygote.sock")
+        self.listener.bind(self.path)
+        self.listener.listen(64)  # requests wait here while the zygote imports
+        fd = self.listener.fileno()
+        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(fd)], pass_fds=[fd],
+                                        stdin=subprocess.PIPE, env=env)
+
+    def fork(self, argv, cwd, env):
+        """(pid, connection on which the zygote reports its exit) of a new kernel."""
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(self.path)
+        conn.sendall((json.dumps({"argv": argv, "cwd": str(cwd), "env": env}) + "\n").encode())
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = conn.recv(4096)
+            if not chunk:
+                raise RuntimeError("the kernel zygote closed the connection (did it fail to start?)")
+            reply += chunk
+        return json.loads(reply)["pid"], conn
+
+    def close(self):
+        import shutil
+
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except Exception:
+                self.process.kill()
+        self.listener.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ForkedKernel:
+    """The Popen-like handle LocalProvisioner expects, for a kernel the zygote forked."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid, conn):
+        self.pid, self.conn, self.returncode, self._buffer = pid, conn, None, b""
+
+    def _read(self, block):
+        self.conn.setblocking(block)
+        try:
+            while self.returncode is None:
+                chunk = self.conn.recv(4096)
+                if not chunk:  # the zygote went away without a word: the kernel is gone with it
+                    self.returncode = -1
+                    break
+                self._buffer += chunk
+                if self._buffer.endswith(b"\n"):
+                    self.returncode = json.loads(self._buffer)["exit"]
+        except BlockingIOError:
+            pass
+        if self.returncode is not None:
+            self.conn.close()
+        return self.returncode
+
+    def poll(self):
+        return self.returncode if self.returncode is not None else self._read(block=False)
+
+    def wait(self, timeout=None):
+        return self.returncode if self.returncode is not None else self._read(block=True)
+
+    def send_signal(self, signum):
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+def kernel_manager_class(zygote):
+    """A jupyter_client kernel manager whose kernels the zygote forks (jupyter_client is imported by the build only)."""
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd, **kwargs):
+            # Only what the zygote can become: this interpreter running ipykernel_launcher
+            if cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
+                return await super().launch_kernel(cmd, **kwargs)
+            cwd = kwargs.get("cwd") or os.getcwd()
+            pid, conn = zygote.fork(cmd[3:], cwd, kwargs.get("env") or dict(os.environ))
+            self.process = ForkedKernel(pid, conn)
+            self.pid = self.pgid = pid  # the child called setsid()
+            self.cwd = cwd
+            return self.connection_info
+
+    class ForkKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None:
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                   provisioner_config={}, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkKernelManager
+
+
+if __name__ == "__main__":
+    main()
