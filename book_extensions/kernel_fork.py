@@ -53,11 +53,10 @@ def _child(conn, listener, others, request):
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel exits if the zygote dies
         os.chdir(request["cwd"])
-        # as `python -m ipykernel_launcher` has them: the launcher's path, the working directory first on the path
+        # as `python -m ipykernel_launcher` has it (which takes the working directory off the path)
         import importlib.util
 
         sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin] + request["argv"]
-        sys.path.insert(0, os.getcwd())
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()
@@ -241,7 +240,7 @@ def kernel_manager_class(zygote):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())
                 self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                   provisioner_config={}, parent=self)
+                                                   parent=self)
             return await super()._async_pre_start_kernel(**kw)
 
     return ForkKernelManager
