@@ -106,8 +106,9 @@ lab: $(LAB_INSTALLED)
 
 # The HTML book, every chapter executed (or taken from the execution cache when its
 # code, data and package are unchanged), with warnings and broken references as errors.
+# The build validates the data first (book_extensions/parallel_execution.py), as `make validate` does.
 # The log is kept; the stamp is written only when that strict build succeeds.
-html: $(INSTALLED) vendor validate wheel
+html: $(INSTALLED) vendor wheel
 	@mkdir -p _build
 	@rm -f $(BUILD_OK)
 	set -o pipefail; $(VENV)/bin/jupyter-book build . $(FULL_BUILD) -W -n --keep-going 2>&1 | tee $(BUILD_LOG)

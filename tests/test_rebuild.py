@@ -303,3 +303,20 @@ def test_cell_error_fails_the_build_naming_page_and_cell(edited):
     assert re.search(r"chapters/07-treaty-counts\.md.*(Executing notebook failed|CellExecutionError)", log), log[-3000:]
     assert 'raise ValueError("deliberate error for the test")' in log  # the failing cell, quoted
     assert "ValueError: deliberate error for the test" in re.sub(r"\x1b\[[0-9;]*m", "", log)
+
+
+def test_bad_data_stops_the_build_before_any_chapter_runs(rebuilt):
+    """The build validates the data once, before executing anything, and names file, row and column."""
+    path = rebuilt["dir"] / "data" / "events.csv"
+    original = path.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    assert lines[0].split(",")[1] == "date"
+    lines[1] = re.sub(r"^([^,]*),[^,]*,", r"\1,18x7,", lines[1])
+    path.write_text("".join(lines), encoding="utf-8")
+    try:
+        rc, log, executed = build(rebuilt["dir"])
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert rc != 0
+    assert "the data are not valid: data/events.csv, row 2, column 'date'" in log, log[-3000:]
+    assert not executed
