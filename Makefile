@@ -39,16 +39,19 @@ book: html
 # The environment alone: .venv with exactly the packages of requirements.lock.
 env: $(INSTALLED)
 
-# uv itself, once: its entry in requirements.lock (version and hashes) installed with pip
-# (the system's, else a throw-away venv's: Debian's python3 may have no pip).
+# uv itself: its entry in requirements.lock (version and hashes) installed with pip (the system's,
+# else a throw-away venv's: Debian's python3 may have no pip); again only when that entry changes.
 $(UV): requirements.lock
-	rm -rf $(UV_DIR) && mkdir -p $(UV_DIR)
-	awk '/^uv==/ {p = 1; print; next} p && /^ +--hash/ {print; next} p {exit}' requirements.lock > $(UV_DIR)/uv.txt
+	@mkdir -p $(VENV)
+	@awk '/^uv==/ {p = 1; print; next} p && /^ +--hash/ {print; next} p {exit}' requirements.lock > $(VENV)/uv.txt
+	@if [ -x $@ ] && cmp -s $(VENV)/uv.txt $(UV_DIR)/uv.txt; then rm $(VENV)/uv.txt; touch $@; exit 0; fi; \
+	set -e; rm -rf $(UV_DIR); mkdir -p $(UV_DIR); mv $(VENV)/uv.txt $(UV_DIR)/uv.txt; \
 	if $(PYTHON3) -m pip --version >/dev/null 2>&1; then pip="$(PYTHON3) -m pip"; \
 	else $(PYTHON3) -m venv $(UV_DIR)/pip-venv && pip="$(UV_DIR)/pip-venv/bin/python -m pip"; fi; \
-	$$pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --require-hashes --target $(UV_DIR) -r $(UV_DIR)/uv.txt
-	rm -rf $(UV_DIR)/pip-venv
-	@touch $@
+	echo "bootstrapping $$(head -1 $(UV_DIR)/uv.txt | cut -d' ' -f1) with pip into $(UV_DIR)"; \
+	$$pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --require-hashes \
+	  --target $(UV_DIR) -r $(UV_DIR)/uv.txt; \
+	rm -rf $(UV_DIR)/pip-venv; touch $@
 
 # The virtual environment (no pip in it: uv installs, and `.venv/bin/uv pip install` adds packages).
 $(PY): | $(UV)

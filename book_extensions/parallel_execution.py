@@ -36,6 +36,7 @@ from tempfile import TemporaryDirectory
 
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.docutils import sphinx_domains
 
 from . import kernel_fork
 
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 def workers(app):
     """How many notebooks run at once: `book_execution_workers`, or one per core this process may use."""
-    configured = app.config.book_execution_workers or int(os.environ.get("BOOK_EXECUTION_WORKERS") or 0)
+    configured = int(os.environ.get("BOOK_EXECUTION_WORKERS") or 0) or app.config.book_execution_workers
     return max(1, configured or len(os.sched_getaffinity(0)))
 
 
@@ -85,7 +86,10 @@ def source_after_handlers(app, env, docname):
     saved = env.temp_data.get("docname")
     env.temp_data["docname"] = docname  # as Sphinx sets it while reading (handlers note dependencies)
     try:
-        app.events.emit("source-read", docname, source)
+        # in the context Sphinx reads in (Builder.read_doc): what handlers install there (intersphinx's
+        # role dispatcher) is uninstalled when it closes
+        with sphinx_domains(env):
+            app.events.emit("source-read", docname, source)
     finally:
         # Sphinx purges the page's data (dependencies, inputs stamps) before it reads the page for real.
         if had:
@@ -256,7 +260,8 @@ def _on_env_before_read_docs(app, env, docnames):
 
 
 def setup(app):
-    # 0: as many as this process may use cores; BOOK_EXECUTION_WORKERS in the environment overrides it too
-    app.add_config_value("book_execution_workers", 0, "env", [int])
-    app.add_config_value("book_fork_kernels", True, "env", [bool])
+    # workers 0: one per core this process may use; BOOK_EXECUTION_WORKERS and BOOK_FORK_KERNELS override
+    # how the chapters run, not what they output: changing these rereads no page
+    app.add_config_value("book_execution_workers", 0, "", [int])
+    app.add_config_value("book_fork_kernels", True, "", [bool])
     app.connect("env-before-read-docs", _on_env_before_read_docs)
