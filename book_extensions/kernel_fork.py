@@ -59,7 +59,9 @@ def _child(conn, listener, others, request):
         sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin] + request["argv"]
         from ipykernel import kernelapp
 
-        kernelapp.launch_new_instance()
+        # ipykernel reads JPY_PARENT_PID when it is imported (in the zygote, where it is unset): give it
+        # the value a kernel started as a process would have read, so that it watches its parent
+        kernelapp.IPKernelApp.launch_instance(parent_handle=int(os.environ["JPY_PARENT_PID"]))
         code = 0
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else 1

@@ -70,7 +70,8 @@ def test_digest_follows_contents_not_times(data):
 
 PROBE = """\
 import json, os, sys
-print(json.dumps({"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
+from ipykernel.kernelapp import IPKernelApp
+print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
                   "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
                   "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
                   "pandas_loaded": "pandas" in sys.modules, "widgets_loaded": "ipywidgets" in sys.modules}))
@@ -91,7 +92,7 @@ def run_probe(tmp_path, manager_class=None):
     return said, nb.cells[1].outputs
 
 
-def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch):
+def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, capfd):
     monkeypatch.setenv("BOOK_TEST_PROBE", "passed through")
     usual, usual_figure = run_probe(tmp_path)
     zygote = kernel_fork.Zygote()
@@ -108,6 +109,9 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch):
         assert said["pgid"] == said["pid"]  # its own process group, for interrupts
         assert not said["widgets_loaded"]  # ipywidgets registers with the running shell on import
     assert forked["pandas_loaded"] and forked["ppid"] == int(forked["parent"]) == zygote.process.pid
+    # each watches its parent (ipykernel's ParentPollerUnix) and prints nothing to the build's log
+    assert usual["parent_handle"] == int(usual["parent"]) and forked["parent_handle"] == forked["ppid"]
     # the inline backend draws the same figure, in the same formats
     assert [sorted(o.get("data", {})) for o in forked_figure] == [sorted(o.get("data", {})) for o in usual_figure]
     assert zygote.process.poll() is not None, "the zygote outlived the build"
+    assert "NOTE" not in capfd.readouterr().out  # ipykernel's note for kernels without a parent
