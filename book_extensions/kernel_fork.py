@@ -150,17 +150,25 @@ class Zygote:
         self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(fd)], pass_fds=[fd],
                                         stdin=subprocess.PIPE, env=env)
 
-    def fork(self, argv, cwd, env):
-        """(pid, connection on which the zygote reports its exit) of a new kernel."""
+    def fork(self, argv, cwd, env, timeout=120):
+        """(pid, connection on which the zygote reports its exit) of a new kernel; RuntimeError if it cannot."""
+        import select
+        import time
+
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.connect(self.path)
+        conn.connect(self.path)  # queued while the zygote is still importing
         conn.sendall((json.dumps({"argv": argv, "cwd": str(cwd), "env": env}) + "\n").encode())
-        reply = b""
+        reply, deadline = b"", time.monotonic() + timeout
         while not reply.endswith(b"\n"):
-            chunk = conn.recv(4096)
-            if not chunk:
-                raise RuntimeError("the kernel zygote closed the connection (did it fail to start?)")
-            reply += chunk
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                conn.close()
+                raise RuntimeError(f"the kernel zygote {'exited' if self.process.poll() is not None else 'did not answer'}")
+            if select.select([conn], [], [], 0.2)[0]:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    conn.close()
+                    raise RuntimeError("the kernel zygote closed the connection")
+                reply += chunk
         return json.loads(reply)["pid"], conn
 
     def close(self):
@@ -220,6 +228,7 @@ class ForkedKernel:
 
 def kernel_manager_class(zygote):
     """A jupyter_client kernel manager whose kernels the zygote forks (jupyter_client is imported by the build only)."""
+    import asyncio
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
@@ -231,7 +240,12 @@ def kernel_manager_class(zygote):
             if cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
                 return await super().launch_kernel(cmd, **kwargs)
             cwd = kwargs.get("cwd") or os.getcwd()
-            pid, conn = zygote.fork(cmd[3:], cwd, kwargs.get("env") or dict(os.environ))
+            env = kwargs.get("env") or dict(os.environ)
+            try:  # in a thread: the zygote may still be importing, and other kernels run meanwhile
+                pid, conn = await asyncio.get_running_loop().run_in_executor(None, zygote.fork, cmd[3:], cwd, env)
+            except RuntimeError as error:  # no zygote (it failed to start): a kernel started the usual way
+                self.log.warning(f"forking a kernel failed ({error}); starting one as a process")
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernel(pid, conn)
             self.pid = self.pgid = pid  # the child called setsid()
             self.cwd = cwd

@@ -115,3 +115,15 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     assert [sorted(o.get("data", {})) for o in forked_figure] == [sorted(o.get("data", {})) for o in usual_figure]
     assert zygote.process.poll() is not None, "the zygote outlived the build"
     assert "NOTE" not in capfd.readouterr().out  # ipykernel's note for kernels without a parent
+
+
+def test_kernel_starts_as_a_process_when_the_zygote_is_gone(tmp_path):
+    zygote = kernel_fork.Zygote()
+    zygote.process.kill()
+    zygote.process.wait()
+    try:
+        said, figure = run_probe(tmp_path, kernel_fork.kernel_manager_class(zygote))
+    finally:
+        zygote.close()
+    assert said["ppid"] == os.getpid()  # started by jupyter_client itself, not forked
+    assert said["cwd"] == str(tmp_path) and figure
