@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -89,14 +90,25 @@ def env_for(copy):
     return env
 
 
+def children_cpu():
+    """CPU seconds (user + system) used so far by this process's finished children and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command, **kwargs):
+    """(wall seconds, CPU seconds of the command and every process it started, CompletedProcess)."""
+    cpu, start = children_cpu(), time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - start, children_cpu() - cpu, proc
+
+
 def build(folder, env, extra=()):
-    """(seconds, exit status, log, {chapter: execution seconds} of the notebooks executed)."""
-    start = time.perf_counter()
-    proc = subprocess.run(BUILD + list(extra), cwd=folder, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    """(seconds, exit status, log, {chapter: execution seconds} of the notebooks executed, CPU seconds)."""
+    seconds, cpu, proc = run(BUILD + list(extra), cwd=folder, env=env)
     log = proc.stdout + proc.stderr
     executed = {name: float(s) for name, s in EXECUTED.findall(log)}
-    return seconds, proc.returncode, log, executed
+    return seconds, proc.returncode, log, executed, cpu
 
 
 def clean(folder):
@@ -130,14 +142,17 @@ class Bench:
         self.results = {}   # scenario: [seconds]
         self.status = {}    # scenario: [exit status]
         self.executed = {}  # scenario: [{chapter: seconds}]
+        self.cpu = {}       # scenario: [CPU seconds of the whole process tree]
         self.notes = []
 
     def record(self, scenario, result):
-        seconds, rc, log, executed = result
+        seconds, rc, log, executed, cpu = result
+        self.cpu.setdefault(scenario, []).append(cpu)
         self.results.setdefault(scenario, []).append(seconds)
         self.status.setdefault(scenario, []).append(rc)
         self.executed.setdefault(scenario, []).append(executed)
-        print(f"  {scenario}: {seconds:.2f} s, exit {rc}, executed {sorted(executed) or 'none'}", flush=True)
+        print(f"  {scenario}: {seconds:.2f} s ({cpu:.1f} s CPU), exit {rc}, executed {sorted(executed) or 'none'}",
+              flush=True)
         if rc:
             tail = " | ".join(log.strip().splitlines()[-3:])[:300]
             self.notes.append(f"{scenario}: a run failed (exit {rc}): {tail}")
@@ -164,7 +179,7 @@ class Tree:
                 changed = True
         if not changed:
             return 0
-        _, rc, log, _ = build(self.copy, self.env)
+        rc, log = build(self.copy, self.env)[1:3]
         if rc:
             self.bench.notes.append("rebuilding the unmodified tree between runs failed: "
                                     + " | ".join(log.strip().splitlines()[-3:])[:300])
@@ -179,9 +194,7 @@ def bench_setup(work, runs, bench, commit):
         clone = work / f"clone-{i}"
         subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
         subprocess.run(["git", "checkout", "--quiet", commit], cwd=clone, check=True)
-        start = time.perf_counter()
-        proc = subprocess.run(["make", "env"], cwd=clone, env=env, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
+        seconds, cpu, proc = run(["make", "env"], cwd=clone, env=env)
         log = proc.stdout + proc.stderr
         if proc.returncode == 0:  # installed means importable, from the clone
             check = subprocess.run([str(clone / ".venv/bin/python"), "-c",
@@ -189,7 +202,7 @@ def bench_setup(work, runs, bench, commit):
                                    cwd="/", capture_output=True, text=True, env=env)
             if check.returncode or not check.stdout.startswith(str(clone)):
                 proc.returncode, log = 1, log + check.stdout + check.stderr
-        bench.record("set-up", (seconds, proc.returncode, log, {}))
+        bench.record("set-up", (seconds, proc.returncode, log, {}, cpu))
         if i == 0 and proc.returncode == 0:
             # what a new clone's first `make book` costs on top: widget JavaScript, Python writing the
             # bytecode of the modules it imports (uv installs none), every chapter executed
@@ -265,7 +278,7 @@ def bench_tests(copy, tree, bench):
     env = env_for(copy)
     tree.restore()
     # what `make book` leaves behind for tests/test_build.py
-    _, rc, log, _ = build(copy, env)
+    rc, log = build(copy, env)[1:3]
     (copy / "_build" / "build.log").write_text(log)
     if rc == 0:
         (copy / "_build" / "build-ok").write_text(" ".join(BUILD[1:]) + "\n")
@@ -329,6 +342,15 @@ def cell(bench, scenario):
     return f"{median(values):.1f}" if values else "–"
 
 
+def cpu_cell(bench, scenario):
+    """Median CPU seconds of the scenario's process trees, ours / the template's: steadier than wall
+    time on a busy machine (it counts work, not waiting for a core)."""
+    def one(name):
+        values = bench.cpu.get(name, [])
+        return f"{median(values):.1f}" if values else "–"
+    return f"{one(scenario)} / {one(f'template: {scenario}')}"
+
+
 def goal(bench, scenario):
     """The target and whether the median meets it (✔/✘); a failed scenario never does."""
     if scenario not in TARGETS:
@@ -356,15 +378,16 @@ def report(bench, runs, args, commit, dirty):
         "",
         f"- date: {datetime.date.today().isoformat()}; {state}",
         f"- machine: {m['nproc']} cores (nproc), {m['ram']} RAM, {m['cpu']}; {m['os']};"
-        f" load average at the end {m['load'][0]:.1f}",
+        f" load average (1 min) at the start {bench.load_at_start:.1f}, at the end {m['load'][0]:.1f}"
+        " (above 2, other work shared the cores and the wall times are too long)",
         f"- Python {m['python']}; build command `jupyter-book build . -W -n --keep-going` in a copy of the tree",
         f"- n = {runs} runs per scenario, median shown (time.perf_counter, wall clock, whole command);"
         " the one-off rows (PDF, tests) are n = 1. Each edit run starts from the unmodified tree.",
         "",
         "## Set-up, builds: this book and the Jupyter Book template",
         "",
-        "| scenario | this book (s) | template book (s) | ratio ours/template | target | exit status (ours) | runs (ours, s) |",
-        "|---|---:|---:|---:|---|---|---|",
+        "| scenario | this book (s) | template book (s) | ratio ours/template | target | exit status (ours) | runs (ours, s) | CPU, ours / template (s) |",
+        "|---|---:|---:|---:|---|---|---|---|",
     ]
     for scenario in SCENARIOS:
         ours, theirs = bench.results.get(scenario, []), bench.results.get(f"template: {scenario}", [])
@@ -372,11 +395,11 @@ def report(bench, runs, args, commit, dirty):
         ratio = f"{median(ours) / median(theirs):.1f}" if ok else "–"
         lines.append(f"| {scenario} | {cell(bench, scenario)} | {cell(bench, f'template: {scenario}')} | {ratio} | "
                      f"{goal(bench, scenario)} | {', '.join(map(str, bench.status.get(scenario, []))) or '–'} | "
-                     f"{', '.join(f'{s:.1f}' for s in ours)} |")
+                     f"{', '.join(f'{s:.1f}' for s in ours)} | {cpu_cell(bench, scenario)} |")
     for scenario in bench.results:
         if scenario.startswith(("PDF", "tests", "fresh clone")):
             lines.append(f"| {scenario} | {cell(bench, scenario)} | – | – | – | "
-                         f"{', '.join(map(str, bench.status[scenario]))} | |")
+                         f"{', '.join(map(str, bench.status[scenario]))} | | |")
     lines += [
         "",
         "Set-up: `make env` in a fresh `git clone` of the commit (bootstrapping uv with pip, creating"
@@ -385,7 +408,8 @@ def report(bench, runs, args, commit, dirty):
         f"Edits: prose and code in `{PROSE_CHAPTER}`; the CSV edit changes the amount of row {CSV_ROW}"
         f" in `{CSV_FILE}` (a new value every run). The template has no CSV data and no environment"
         " of its own, hence no ratio there; its `_config.yml` is switched from `execute_notebooks: force`"
-        " to `cache` so it is built like this book.",
+        " to `cache` so it is built like this book. CPU: user + system seconds of the command and every"
+        " process it started (kernels included), from getrusage.",
         "",
         "## What re-executed",
         "",
@@ -420,7 +444,7 @@ def report(bench, runs, args, commit, dirty):
     if args.json:
         out.with_suffix(".json").write_text(json.dumps(
             {"machine": m, "commit": commit, "dirty": dirty, "runs": runs, "results": bench.results,
-             "status": bench.status, "executed": bench.executed}, indent=1))
+             "status": bench.status, "executed": bench.executed, "cpu": bench.cpu}, indent=1))
     print(f"wrote {out}")
 
 
@@ -442,6 +466,7 @@ def main():
         sys.exit("bench: uncommitted changes (" + ", ".join(dirty[:8]) + "): commit first, so that the"
                  " report names what it measured, or pass --allow-dirty (the report then says dirty)")
     bench = Bench(args.runs)
+    bench.load_at_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         if not args.skip_setup:
