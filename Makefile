@@ -139,7 +139,7 @@ pdf: tex html
 # in throw-away copies of the tree (never in _build/), with Jupyter Book's template book as a
 # yardstick, and write BENCHMARKS.md. Refuses a tree with uncommitted changes. About 10 minutes
 # on 2 cores; not part of `make test`. `make bench RUNS=1` checks the script quickly.
-bench: $(INSTALLED) vendor
+bench: $(INSTALLED) vendor wheel
 	$(PY) tools/bench.py $(if $(RUNS),--runs $(RUNS))
 
 # Build outputs and the execution cache; `distclean` also removes the virtual environment.

@@ -61,7 +61,7 @@ TARGETS = {"set-up": ("s", 10), "cold": ("ratio", 3), "no-op": ("s", 2), "prose 
 
 
 def copy_tree(dest, root=ROOT):
-    """The working tree's files (tracked and untracked, not ignored) and the vendored JS, into dest.
+    """The working tree's files (tracked and untracked, not ignored), the vendored JS and the wheel, into dest.
 
     Outside a git checkout (e.g. in a copy made by this function): everything but the
     virtual environment, _build and caches."""
@@ -81,6 +81,11 @@ def copy_tree(dest, root=ROOT):
         shutil.copytree(vendor, dest / "_build" / "vendor")
     else:
         subprocess.run([sys.executable, "tools/vendor_js.py"], cwd=dest, check=True)
+    # the book's wheel, which the notebook kit carries (`make wheel`, part of `make book`)
+    wheel = root / "_build" / "wheel"
+    if not wheel.is_dir():
+        raise SystemExit(f"no {wheel}: run `make wheel` (or `make book`) first")
+    shutil.copytree(wheel, dest / "_build" / "wheel")
 
 
 def env_for(copy):
