@@ -28,10 +28,57 @@ import signal
 import socket
 import sys
 
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display",
-           "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib.figure",
-           "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf")
+# What `python -m ipykernel_launcher` imports before it creates the shell: imported here as there.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display")
+# What the chapters import from a running kernel: imported here as if from one (see _as_in_a_kernel).
+CHAPTER_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib.figure",
+                   "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+class _KernelShell:
+    """What get_ipython() looks like to a library imported in a Jupyter kernel: a shell with a kernel."""
+
+    kernel = True
+
+
+class _KernelStream:
+    """What sys.stdout looks like to a library imported in a Jupyter kernel (ipykernel's OutStream)."""
+
+    encoding = "UTF-8"
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+def _as_in_a_kernel(names):
+    """Import the modules as a chapter imports them: inside a kernel.
+
+    Some libraries decide defaults when imported, from what they find: pandas registers
+    `display.max_columns` as 0 (fit the terminal) unless get_ipython() answers with a kernel's
+    shell (then 20), and `display.encoding` from sys.stdout's encoding ("UTF-8" for a kernel's
+    stream). So get_ipython() and sys.stdout/sys.stderr are a kernel's while they are imported,
+    and put back after. tests/test_execution.py compares every pandas option and matplotlib
+    setting of a forked kernel with those of a kernel started as a process.
+    """
+    import builtins
+    import importlib
+
+    streams = sys.stdout, sys.stderr
+    builtins.get_ipython = _KernelShell
+    sys.stdout, sys.stderr = _KernelStream(streams[0]), _KernelStream(streams[1])
+    try:
+        for name in names:
+            importlib.import_module(name)
+    finally:
+        sys.stdout, sys.stderr = streams
+        del builtins.get_ipython
 
 
 # The zygote (this file run as a script, with the listening socket as file descriptor argv[1])
@@ -126,8 +173,9 @@ def main():
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     import importlib
 
-    for name in PRELOAD:
+    for name in KERNEL_MODULES:
         importlib.import_module(name)
+    _as_in_a_kernel(CHAPTER_MODULES)
     serve(listener)
 
 

@@ -70,11 +70,17 @@ def test_digest_follows_contents_not_times(data):
 
 PROBE = """\
 import json, os, sys
+import matplotlib, numpy, pandas
+from pandas._config import config
 from ipykernel.kernelapp import IPKernelApp
-print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
+print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
+                  "pandas_defaults": {k: repr(o.defval) for k, o in config._registered_options.items()},
+                  "pandas_options": {k: repr(pandas.get_option(k)) for k in config._registered_options},
+                  "rcparams": {k: repr(v) for k, v in matplotlib.rcParams.items()},
+                  "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
                   "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
                   "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
-                  "pandas_loaded": "pandas" in sys.modules, "widgets_loaded": "ipywidgets" in sys.modules}))
+                  "widgets_loaded": "ipywidgets" in sys.modules}))
 """
 
 
@@ -102,13 +108,18 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     finally:
         zygote.close()
     assert forked["path"] == usual["path"]
+    # the libraries imported ahead decided their defaults as inside a kernel (pandas: display.max_columns 20)
+    assert forked["pandas_defaults"] == usual["pandas_defaults"]
+    assert forked["pandas_options"] == usual["pandas_options"]
+    assert forked["rcparams"] == usual["rcparams"] and forked["backend"] == usual["backend"]
+    assert forked["numpy"] == usual["numpy"]
     for said in (usual, forked):
         assert said["cwd"] == str(tmp_path)
         assert said["probe"] == "passed through"  # the environment jupyter_client gives the kernel
         assert said["argv0"] == "ipykernel_launcher.py"
         assert said["pgid"] == said["pid"]  # its own process group, for interrupts
         assert not said["widgets_loaded"]  # ipywidgets registers with the running shell on import
-    assert forked["pandas_loaded"] and forked["ppid"] == int(forked["parent"]) == zygote.process.pid
+    assert forked["ppid"] == int(forked["parent"]) == zygote.process.pid
     # each watches its parent (ipykernel's ParentPollerUnix) and prints nothing to the build's log
     assert usual["parent_handle"] == int(usual["parent"]) and forked["parent_handle"] == forked["ppid"]
     # the inline backend draws the same figure, in the same formats
