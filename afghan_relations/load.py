@@ -15,8 +15,6 @@ import hashlib
 import os
 from pathlib import Path
 
-import pandas as pd
-
 from .errors import SetupError
 from .validate import read_datapackage, validate_package
 
@@ -89,12 +87,19 @@ def _ensure_valid(folder):
         _validated[folder] = state
 
 
+# pandas is imported by the functions that build tables, not with this module: the book's build imports
+# it for data_dir() and the validation stamp, and would otherwise pay pandas' import on every build.
+
 def _vocabulary_codes(folder):
+    import pandas as pd
+
     table = pd.read_csv(folder / "vocabularies.csv", dtype=str, keep_default_na=False)
     return table.groupby("vocabulary", sort=False)["code"].apply(list).to_dict()
 
 
 def _typed(column, field, codes):
+    import pandas as pd
+
     empty = column == ""
     if field["type"] == "date":
         return pd.to_datetime(column.mask(empty), format="%Y-%m-%d")
@@ -110,6 +115,8 @@ def _typed(column, field, codes):
 
 
 def _load(name, path):
+    import pandas as pd
+
     folder = data_dir(path).resolve()
     _ensure_valid(folder)
     resource = next(r for r in read_datapackage(folder)["resources"] if r["name"] == name)
