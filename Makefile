@@ -10,6 +10,18 @@ INSTALLED ?= $(VENV)/.installed
 # The strict build, the one place it is written: warnings and broken references are errors.
 # `make -s print-build-command` prints it for tools/bench.py and the tests (tests/repository.py).
 BUILD_COMMAND := jupyter-book build . -W -n --keep-going
+# uv, the installer: the version pinned in requirements.txt, bootstrapped from PyPI with pip,
+# hash-checked against requirements.lock, into a folder of its own inside the environment.
+UV_DIR  := $(VENV)/bootstrap
+UV      := $(UV_DIR)/bin/uv
+# uv never downloads a Python: the environment uses $(PYTHON3), found on the PATH.
+export UV_PYTHON_DOWNLOADS := never
+# uv installs no bytecode (pip compiles all 7,000 modules at install: most of its 30 s); Python
+# writes it on first import instead, for the modules the build uses. Unless told not to: with
+# PYTHONDONTWRITEBYTECODE set, Sphinx and every kernel would compile pandas, matplotlib, Sphinx...
+# from source on every run (about 1.5 s each), so the book's commands write bytecode (into .venv
+# and __pycache__ folders, which git ignores).
+export PYTHONDONTWRITEBYTECODE :=
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
 # The PDF edition: _config.yml's latex_documents targetname, with .pdf (the one place the name is written).
@@ -18,23 +30,54 @@ PDF_LOG   := _build/pdf.log
 # Sphinx rewrites only changed pages: after a change to the table of contents or the
 # configuration every page must be written again (sidebars, numbering). Executions stay cached.
 FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(BUILD_OK) -nt _config.yml ] || echo --all)
+# The direct requirements' hash, recorded in requirements.lock by `make lock`.
+REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
 
-.PHONY: all book html vendor validate wheel lab test test-fast lint pdf tex bench clean distclean print-build-command
+.PHONY: all book env html vendor validate wheel lab test test-fast lint pdf tex bench lock clean distclean print-build-command
 
 all: book
 
 book: html
 
-# The virtual environment, created once.
-$(PY):
-	$(PYTHON3) -m venv $(VENV)
+# The environment alone: .venv with exactly the packages of requirements.lock.
+env: $(INSTALLED)
 
-# Install the pinned requirements (and the book's package, `-e .`) again only
-# when requirements.txt or pyproject.toml changed since the last install.
-$(INSTALLED): requirements.txt $(wildcard pyproject.toml) | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+# uv itself: its entry in requirements.lock (version and hashes) installed with pip (the system's,
+# else a throw-away venv's: Debian's python3 may have no pip); again only when that entry changes.
+$(UV): requirements.lock
+	@mkdir -p $(VENV)
+	@awk '/^uv==/ {p = 1; print; next} p && /^ +--hash/ {print; next} p {exit}' requirements.lock > $(VENV)/uv.txt
+	@if [ -x $@ ] && cmp -s $(VENV)/uv.txt $(UV_DIR)/uv.txt; then rm $(VENV)/uv.txt; touch $@; exit 0; fi; \
+	set -e; rm -rf $(UV_DIR); mkdir -p $(UV_DIR); mv $(VENV)/uv.txt $(UV_DIR)/uv.txt; \
+	if $(PYTHON3) -m pip --version >/dev/null 2>&1; then pip="$(PYTHON3) -m pip"; \
+	else $(PYTHON3) -m venv $(UV_DIR)/pip-venv && pip="$(UV_DIR)/pip-venv/bin/python -m pip"; fi; \
+	echo "bootstrapping $$(head -1 $(UV_DIR)/uv.txt | cut -d' ' -f1) with pip into $(UV_DIR)"; \
+	$$pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --require-hashes \
+	  --target $(UV_DIR) -r $(UV_DIR)/uv.txt; \
+	rm -rf $(UV_DIR)/pip-venv; touch $@
+
+# The virtual environment (no pip in it: uv installs, and `.venv/bin/uv pip install` adds packages).
+$(PY): | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON3) $(VENV)
+
+# Install exactly requirements.lock (every package pinned, hash-checked), then the book's
+# package from this clone (editable, built with the locked hatchling), again only when the
+# lock or pyproject.toml changed. A requirements.txt edited since the last `make lock` stops here.
+$(INSTALLED): requirements.lock $(wildcard pyproject.toml) | $(PY) $(UV)
+	@grep -q "^# requirements.txt sha256: $(REQUIREMENTS_HASH)$$" requirements.lock || \
+	  { echo "requirements.txt changed since requirements.lock was made: run 'make lock'"; exit 1; }
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	touch $@
+
+# Resolve requirements.txt (the direct pins) into requirements.lock: every package, pinned, with
+# the hashes of all its files (any platform, Python 3.11 and later). Versions already in the lock
+# are kept unless UPGRADE=1. The book's own package is left out (installed from the clone).
+lock: | $(UV)
+	$(UV) pip compile requirements.txt --quiet --universal --python-version 3.11 --generate-hashes \
+	  --no-emit-package afghan-relations --custom-compile-command "make lock" \
+	  $(if $(UPGRADE),--upgrade) -o requirements.lock
+	sed -i '/^# requirements.txt sha256: /d; 2a # requirements.txt sha256: $(REQUIREMENTS_HASH)' requirements.lock
 
 # Widget JavaScript from the npm registry, for offline pages (quick when done).
 vendor: | $(PY)
@@ -49,7 +92,7 @@ WHEEL_DIR   := _build/wheel
 WHEEL_STAMP := $(WHEEL_DIR)/.built
 $(WHEEL_STAMP): $(INSTALLED) pyproject.toml CITATION.cff $(wildcard afghan_relations/*.py data/*)
 	rm -rf $(WHEEL_DIR)
-	SOURCE_DATE_EPOCH=315532800 $(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w $(WHEEL_DIR) .
+	SOURCE_DATE_EPOCH=315532800 $(UV) build --quiet --python $(PY) --wheel --no-build-isolation --out-dir $(WHEEL_DIR) .
 	touch $@
 wheel: $(WHEEL_STAMP)
 
@@ -58,8 +101,9 @@ wheel: $(WHEEL_STAMP)
 # A double-click opens a chapter as a notebook (jupytext's documented defaultViewers setting).
 LAB_INSTALLED := $(VENV)/.lab-installed
 LAB_SETTINGS  := $(VENV)/share/jupyter/lab/settings/overrides.json
-$(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt | $(INSTALLED)
-	$(PY) -m pip install --quiet -r kit/requirements.txt -r lab-requirements.txt
+# (after the environment: installing the lock again removes them, so they follow it)
+$(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt $(INSTALLED)
+	$(UV) pip install --quiet --python $(PY) -r kit/requirements.txt -r lab-requirements.txt
 	mkdir -p $(dir $(LAB_SETTINGS))
 	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
 	touch $@
@@ -68,8 +112,9 @@ lab: $(LAB_INSTALLED)
 
 # The HTML book, every chapter executed (or taken from the execution cache when its
 # code, data and package are unchanged), with warnings and broken references as errors.
+# The build validates the data first (book_extensions/parallel_execution.py), as `make validate` does.
 # The log is kept; the stamp is written only when that strict build succeeds.
-html: $(INSTALLED) vendor validate wheel
+html: $(INSTALLED) vendor wheel
 	@mkdir -p _build
 	@rm -f $(BUILD_OK)
 	set -o pipefail; $(VENV)/bin/$(BUILD_COMMAND) $(FULL_BUILD) 2>&1 | tee $(BUILD_LOG)
@@ -105,11 +150,12 @@ pdf: tex html
 	cp $(PDF) _build/html/_static/
 	@echo "PDF: $(PDF) (and _build/html/_static/$(notdir $(PDF)))"
 
-# Time cold, no-op and incremental builds, the PDF and the tests in throw-away copies of
-# the tree (never in _build/), with Jupyter Book's template book as a yardstick, and
-# write BENCHMARKS.md. About 10 minutes on 2 cores; not part of `make test`.
-bench: $(INSTALLED) vendor
-	$(PY) tools/bench.py
+# Time the set-up from a fresh clone, cold, no-op and incremental builds, the tests and the PDF
+# in throw-away copies of the tree (never in _build/), with Jupyter Book's template book as a
+# yardstick, and write BENCHMARKS.md. Refuses a tree with uncommitted changes. About 10 minutes
+# on 2 cores; not part of `make test`. `make bench RUNS=1` checks the script quickly.
+bench: $(INSTALLED) vendor wheel
+	$(PY) tools/bench.py $(if $(RUNS),--runs $(RUNS))
 
 # Build outputs and the execution cache; `distclean` also removes the virtual environment.
 clean:

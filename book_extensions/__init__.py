@@ -6,6 +6,10 @@ chapters' own package, afghan_relations, and on the data).
 
 - cell_ids: notebook cell ids that are the same in every build
 - execution_inputs: each chapter's execution cache keyed on the data and code it uses
+- parallel_execution: the chapters the cache lacks executed in parallel before Sphinx reads;
+  the data validated once per build
+- kernel_fork: (used by parallel_execution, no setup of its own) kernels forked from a process
+  that has imported the chapters' libraries once
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
@@ -25,6 +29,7 @@ from . import (
     execution_inputs,
     notebook_kit,
     page_scripts,
+    parallel_execution,
     pdf_book,
     print_ranges,
     reader_notebooks,
@@ -36,6 +41,7 @@ from . import (
 MODULES = (
     cell_ids,
     execution_inputs,
+    parallel_execution,
     widget_js,
     page_scripts,
     widget_state,

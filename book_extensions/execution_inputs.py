@@ -13,6 +13,7 @@ only when its own file changed, so each input is also registered as a
 dependency of the page (`env.note_dependency`): editing a CSV makes Sphinx
 reread, and the cache re-execute, every chapter that loads it, and no other.
 """
+import functools
 import hashlib
 import json
 import platform
@@ -36,12 +37,21 @@ LIBRARIES = ("matplotlib", "matplotlib-inline", "numpy", "pandas", "ipywidgets",
              "ipykernel", "myst-nb")
 
 
+_digests = {}  # (path, mtime, size, inode) of each file -> digest, for this process
+
+
 def _digest(paths):
-    h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]
+    paths = sorted(paths)
+    # Every chapter's stamp hashes the package and the schema again: hash each state of the files
+    # once per build (a build is one process; the next one hashes the contents afresh).
+    state = tuple((str(p), s.st_mtime_ns, s.st_size, s.st_ino) for p in paths for s in [p.stat()])
+    if state not in _digests:
+        h = hashlib.sha256()
+        for path in paths:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+        _digests[state] = h.hexdigest()[:12]
+    return _digests[state]
 
 
 def _resources(data_dir):
@@ -61,6 +71,7 @@ def _datasets(text, data_dir):
     return resources
 
 
+@functools.cache
 def _libraries():
     versions = [f"python {platform.python_version()}"]
     for name in LIBRARIES:

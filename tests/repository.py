@@ -66,7 +66,7 @@ def toc_files():
 
 
 def copy_tree(dest, root=ROOT):
-    """The working tree's files (tracked and untracked, not ignored) and the vendored JS, into dest.
+    """The working tree's files (tracked and untracked, not ignored), the vendored JS and the wheel, into dest.
 
     Outside a git checkout (e.g. in a copy made by this function): everything but the
     virtual environment, _build and caches."""
@@ -91,10 +91,16 @@ def copy_tree(dest, root=ROOT):
         shutil.copytree(vendor, dest / "_build" / "vendor")
     else:
         subprocess.run([sys.executable, "tools/vendor_js.py"], cwd=dest, check=True)
+    # the book's wheel, which the notebook kit carries (`make wheel`, part of `make book`)
+    wheel = root / "_build" / "wheel"
+    if not wheel.is_dir():
+        raise SystemExit(f"no {wheel}: run `make wheel` (or `make book`) first")
+    shutil.copytree(wheel, dest / "_build" / "wheel")
 
 
 def env_for(copy):
     """The environment for building a copy: its own package first on the path, the book's data its own."""
     env = dict(os.environ, PYTHONPATH=str(copy), PATH=f"{BIN}:{os.environ['PATH']}")
     env.pop("AFGHAN_RELATIONS_DATA", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as the Makefile does: bytecode is written on first import
     return env

@@ -11,10 +11,11 @@ print-build-command`) and PYTHONPATH pointing at the copy, so the copy's package
 - `rebuilt`: `book` again after one amount in data/aid_flows.csv changed:
   exactly the chapters that load that CSV run again, and the figure and the glued
   number change;
-- bad input (broken cross-reference, unknown glue key, failing cell) added to a
-  chapter of `book`: the build fails and names the file (and the cell).
+- bad input (a broken cross-reference and an unknown glue key, in one build; a
+  failing cell) added to chapters of `book`: the build fails and names the file (and
+  the cell), and so does a `make html` with nothing changed after it.
 
-Slow (two cold builds and a few incremental ones: about 3 minutes on 2 cores):
+Slow (two cold builds and five incremental ones: about 2 minutes on 2 cores):
 `pytest -m "not slow"` skips them; `make test` and CI run them.
 """
 import base64
@@ -31,6 +32,9 @@ pytestmark = pytest.mark.slow
 
 BUILD = build_command()
 EXECUTING = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executing notebook")
+PARALLEL_EXECUTED = re.compile(r"/([^/\s]+)\.md: Executed notebook in [\d.]+ seconds\n")  # myst-nb's end in [mystnb]
+MYST_NB_EXECUTING = re.compile(r"/([^/\s]+)\.md: Executing notebook using")
+MYST_NB_CACHED = re.compile(r"/([^/\s]+)\.md: Using cached notebook")
 CSV_ROW = re.compile(r"^(AF004,(?:[^,\n]*,){12})1000000000,1000000000,", re.M)
 NEW_AMOUNT = "1700000000"  # AF004, Soviet aid 1954-1978: "more than $1 billion" becomes 1.7
 # Warnings an offline build must not print (Sphinx's go to the log; -W would also fail on them)
@@ -141,6 +145,11 @@ def normalised(text):
 
 def test_offline_cold_build_passes_without_network_warnings(book):
     assert book["executed"] == code_chapters(book["dir"]), "a cold build executes every chapter with code"
+    # ... all of them in parallel before Sphinx reads (book_extensions/parallel_execution.py), staged exactly
+    # as myst-nb stages them: myst-nb then finds every one in the cache and executes none itself.
+    assert set(PARALLEL_EXECUTED.findall(book["log"])) == book["executed"]
+    assert set(MYST_NB_CACHED.findall(book["log"])) == book["executed"]
+    assert not MYST_NB_EXECUTING.findall(book["log"]), "myst-nb executed a chapter the parallel step had run"
     problems = [line for line in book["log"].splitlines() if OFFLINE_PROBLEMS.search(line)]
     assert not problems, f"offline build ({network_cut()[1]}) warned about the network:\n" + "\n".join(problems)
 
@@ -246,14 +255,15 @@ def test_csv_restored_with_its_old_mtime_is_noticed(book, rebuilt):
 
 @pytest.fixture
 def edited(rebuilt):
-    """Append text to a chapter of the built copy for one test, then put it back."""
+    """Append text to chapters of the built copy (one build for all), then put them back."""
     folder = rebuilt["dir"]
     saved = {}
 
-    def edit(chapter, text):
-        path = folder / "chapters" / f"{chapter}.md"
-        saved.setdefault(path, path.read_text(encoding="utf-8"))
-        path.write_text(saved[path] + text, encoding="utf-8")
+    def edit(**texts):
+        for chapter, text in texts.items():
+            path = folder / "chapters" / f"{chapter}.md"
+            saved.setdefault(path, path.read_text(encoding="utf-8"))
+            path.write_text(saved[path] + text, encoding="utf-8")
         return build(folder)
 
     yield edit
@@ -261,33 +271,18 @@ def edited(rebuilt):
         path.write_text(text, encoding="utf-8")
 
 
-def test_broken_cross_reference_fails_the_build(edited):
-    rc, log, _ = edited("appendix-bibliography", "\nSee {ref}`no-such-label-for-the-test`.\n")
+BROKEN_REFERENCE = "\nSee {ref}`no-such-label-for-the-test`.\n"
+UNKNOWN_GLUE_KEY = "\nThere are {glue:text}`no_such_glue_key_for_the_test` of them.\n"
+
+
+def test_broken_reference_and_unknown_glue_key_fail_the_build_and_a_noop_rebuild(rebuilt, edited):
+    """Both errors in one build (each names its page), then `make html` with nothing changed fails again:
+    Sphinx repeats only the warnings of pages it reads again, so `make html` must rebuild all after a failure."""
+    rc, log, _ = edited(**{"appendix-bibliography": BROKEN_REFERENCE, "07-treaty-counts": UNKNOWN_GLUE_KEY})
     assert rc != 0
     assert re.search(r"chapters/appendix-bibliography\.md:\d+: WARNING: .*no-such-label-for-the-test", log), log[-3000:]
-
-
-def test_unknown_glue_key_fails_the_build(edited):
-    rc, log, _ = edited("07-treaty-counts", "\nThere are {glue:text}`no_such_glue_key_for_the_test` of them.\n")
-    assert rc != 0
     assert re.search(r"chapters/07-treaty-counts\.md:\d+: WARNING: .*no_such_glue_key_for_the_test", log), log[-3000:]
-
-
-def test_cell_error_fails_the_build_naming_page_and_cell(edited):
-    rc, log, executed = edited("07-treaty-counts",
-                               '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n')
-    assert rc != 0
-    assert "07-treaty-counts" in executed
-    assert re.search(r"chapters/07-treaty-counts\.md.*(Executing notebook failed|CellExecutionError)", log), log[-3000:]
-    assert 'raise ValueError("deliberate error for the test")' in log  # the failing cell, quoted
-    assert "ValueError: deliberate error for the test" in re.sub(r"\x1b\[[0-9;]*m", "", log)
-
-
-def test_failed_build_is_not_passed_by_a_noop_rebuild(rebuilt, edited):
-    """Sphinx repeats only the warnings of pages it reads again; `make html` must rebuild all after a failure."""
     folder = rebuilt["dir"]
-    rc, _, _ = edited("appendix-bibliography", "\nSee {ref}`no-such-label-for-the-test`.\n")
-    assert rc != 0
     stamp = folder / "_build" / ".installed-test"
     stamp.touch()
     make = ["make", "html", f"VENV={BIN.parent}", f"INSTALLED={stamp}"]
@@ -295,3 +290,30 @@ def test_failed_build_is_not_passed_by_a_noop_rebuild(rebuilt, edited):
     proc = subprocess.run(make, cwd=folder, env=env_for(folder), capture_output=True, text=True)
     assert proc.returncode != 0, "a rebuild with nothing changed passed a book with a broken reference"
     assert "no-such-label-for-the-test" in proc.stdout + proc.stderr
+
+
+def test_cell_error_fails_the_build_naming_page_and_cell(edited):
+    rc, log, executed = edited(**{"07-treaty-counts":
+                                  '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n'})
+    assert rc != 0
+    assert "07-treaty-counts" in executed
+    assert re.search(r"chapters/07-treaty-counts\.md.*(Executing notebook failed|CellExecutionError)", log), log[-3000:]
+    assert 'raise ValueError("deliberate error for the test")' in log  # the failing cell, quoted
+    assert "ValueError: deliberate error for the test" in re.sub(r"\x1b\[[0-9;]*m", "", log)
+
+
+def test_bad_data_stops_the_build_before_any_chapter_runs(rebuilt):
+    """The build validates the data once, before executing anything, and names file, row and column."""
+    path = rebuilt["dir"] / "data" / "events.csv"
+    original = path.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    assert lines[0].split(",")[1] == "date"
+    lines[1] = re.sub(r"^([^,]*),[^,]*,", r"\1,18x7,", lines[1])
+    path.write_text("".join(lines), encoding="utf-8")
+    try:
+        rc, log, executed = build(rebuilt["dir"])
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert rc != 0
+    assert "the data are not valid: data/events.csv, row 2, column 'date'" in log, log[-3000:]
+    assert not executed

@@ -1,0 +1,314 @@
+"""Kernels forked from one process that has already imported what every chapter imports.
+
+A new IPython kernel spends most of a second importing ipykernel, IPython, pandas and
+matplotlib before it runs the chapter's first line; thirteen chapters pay that thirteen
+times, most of a cold build's CPU. Here one process (the "zygote", this file run as a
+script) imports those modules once, then forks a child for each kernel the build
+starts; the child sets the kernel's working directory and environment and runs
+ipykernel exactly as `python -m ipykernel_launcher -f CONNECTION_FILE` would, so the
+kernel is a fresh interpreter in every respect but the modules already in memory.
+
+Only modules without state tied to a running kernel are imported ahead: no
+afghan_relations (the chapters' own code is imported by each chapter, as always),
+no ipywidgets or matplotlib_inline (they register with the running IPython shell
+when imported). MPLBACKEND is set to the inline backend first, as ipykernel does,
+because matplotlib reads it when imported.
+
+`ForkProvisioner` is a jupyter_client kernel provisioner (the documented way to
+change how kernels are launched): it asks the zygote for a kernel instead of
+starting a process, and tracks the child by pid (signals go to its process group,
+as for any local kernel); the zygote reports the child's exit status when it reaps it.
+parallel_execution.py uses it for the kernels it starts; myst-nb's own executions
+(a chapter that failed in parallel) start ordinary kernels.
+"""
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+
+# What `python -m ipykernel_launcher` imports before it creates the shell: imported here as there.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display")
+# What the chapters import from a running kernel: imported here as if from one (see _as_in_a_kernel).
+CHAPTER_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib.figure",
+                   "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+class _KernelShell:
+    """What get_ipython() looks like to a library imported in a Jupyter kernel: a shell with a kernel."""
+
+    kernel = True
+
+
+class _KernelStream:
+    """What sys.stdout looks like to a library imported in a Jupyter kernel (ipykernel's OutStream)."""
+
+    encoding = "UTF-8"
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+def _as_in_a_kernel(names):
+    """Import the modules as a chapter imports them: inside a kernel.
+
+    Some libraries decide defaults when imported, from what they find: pandas registers
+    `display.max_columns` as 0 (fit the terminal) unless get_ipython() answers with a kernel's
+    shell (then 20), and `display.encoding` from sys.stdout's encoding ("UTF-8" for a kernel's
+    stream). So get_ipython() and sys.stdout/sys.stderr are a kernel's while they are imported,
+    and put back after. tests/test_execution.py compares every pandas option and matplotlib
+    setting of a forked kernel with those of a kernel started as a process.
+    """
+    import builtins
+    import importlib
+
+    streams = sys.stdout, sys.stderr
+    builtins.get_ipython = _KernelShell
+    sys.stdout, sys.stderr = _KernelStream(streams[0]), _KernelStream(streams[1])
+    try:
+        for name in names:
+            importlib.import_module(name)
+    finally:
+        sys.stdout, sys.stderr = streams
+        del builtins.get_ipython
+
+
+# The zygote (this file run as a script, with the listening socket as file descriptor argv[1])
+
+def _child(conn, listener, others, request):
+    """In the forked child: become the kernel `python -m ipykernel_launcher <argv>` would start; never returns."""
+    code = 1
+    try:
+        for sock in (listener, conn, *others):
+            sock.close()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # jupyter_client starts kernels with stdin from /dev/null
+        os.close(devnull)
+        os.setsid()  # its own process group, as jupyter_client gives local kernels
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel exits if the zygote dies
+        os.chdir(request["cwd"])
+        # as `python -m ipykernel_launcher` has it (which takes the working directory off the path)
+        import importlib.util
+
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin] + request["argv"]
+        from ipykernel import kernelapp
+
+        # ipykernel reads JPY_PARENT_PID when it is imported (in the zygote, where it is unset): give it
+        # the value a kernel started as a process would have read, so that it watches its parent
+        kernelapp.IPKernelApp.launch_instance(parent_handle=int(os.environ["JPY_PARENT_PID"]))
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(listener):
+    """Fork a kernel for each request on the listening socket; exit when standard input closes."""
+    children = {}  # pid -> connection to report its exit status on
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin, selectors.EVENT_READ, "stdin")
+
+    def reap(*_):
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            conn = children.pop(pid, None)
+            if conn is not None:
+                with_exit = json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n"
+                try:
+                    conn.sendall(with_exit.encode())
+                except OSError:
+                    pass
+                conn.close()
+
+    signal.signal(signal.SIGCHLD, reap)
+    while True:
+        for key, _ in selector.select():
+            if key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    return
+                continue
+            conn, _ = listener.accept()
+            request = json.loads(conn.makefile("r").readline())
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})  # record the pid before reaping it
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    _child(conn, listener, list(children.values()), request)
+                children[pid] = conn
+                conn.sendall((json.dumps({"pid": pid}) + "\n").encode())
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+
+
+def main():
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]  # this script's folder is not on a kernel's path
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    import importlib
+
+    for name in KERNEL_MODULES:
+        importlib.import_module(name)
+    _as_in_a_kernel(CHAPTER_MODULES)
+    serve(listener)
+
+
+# The build's side
+
+class Zygote:
+    """The zygote process, started with the build's environment, and a way to ask it for kernels."""
+
+    def __init__(self, env=None):
+        import subprocess
+
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        import tempfile
+
+        self.folder = tempfile.mkdtemp(prefix="book-kernels-")
+        self.path = os.path.join(self.folder, "zygote.sock")
+        self.listener.bind(self.path)
+        self.listener.listen(64)  # requests wait here while the zygote imports
+        fd = self.listener.fileno()
+        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(fd)], pass_fds=[fd],
+                                        stdin=subprocess.PIPE, env=env)
+
+    def fork(self, argv, cwd, env, timeout=120):
+        """(pid, connection on which the zygote reports its exit) of a new kernel; RuntimeError if it cannot."""
+        import select
+        import time
+
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(self.path)  # queued while the zygote is still importing
+        conn.sendall((json.dumps({"argv": argv, "cwd": str(cwd), "env": env}) + "\n").encode())
+        reply, deadline = b"", time.monotonic() + timeout
+        while not reply.endswith(b"\n"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                conn.close()
+                raise RuntimeError(f"the kernel zygote {'exited' if self.process.poll() is not None else 'did not answer'}")
+            if select.select([conn], [], [], 0.2)[0]:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    conn.close()
+                    raise RuntimeError("the kernel zygote closed the connection")
+                reply += chunk
+        return json.loads(reply)["pid"], conn
+
+    def close(self):
+        import shutil
+
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except Exception:
+                self.process.kill()
+        self.listener.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ForkedKernel:
+    """The Popen-like handle LocalProvisioner expects, for a kernel the zygote forked."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid, conn):
+        self.pid, self.conn, self.returncode, self._buffer = pid, conn, None, b""
+
+    def _read(self, block):
+        self.conn.setblocking(block)
+        try:
+            while self.returncode is None:
+                chunk = self.conn.recv(4096)
+                if not chunk:  # the zygote went away without a word: the kernel is gone with it
+                    self.returncode = -1
+                    break
+                self._buffer += chunk
+                if self._buffer.endswith(b"\n"):
+                    self.returncode = json.loads(self._buffer)["exit"]
+        except BlockingIOError:
+            pass
+        if self.returncode is not None:
+            self.conn.close()
+        return self.returncode
+
+    def poll(self):
+        return self.returncode if self.returncode is not None else self._read(block=False)
+
+    def wait(self, timeout=None):
+        return self.returncode if self.returncode is not None else self._read(block=True)
+
+    def send_signal(self, signum):
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+def kernel_manager_class(zygote):
+    """A jupyter_client kernel manager whose kernels the zygote forks (jupyter_client is imported by the build only)."""
+    import asyncio
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd, **kwargs):
+            # Only what the zygote can become: this interpreter running ipykernel_launcher
+            if cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
+                return await super().launch_kernel(cmd, **kwargs)
+            cwd = kwargs.get("cwd") or os.getcwd()
+            env = kwargs.get("env") or dict(os.environ)
+            try:  # in a thread: the zygote may still be importing, and other kernels run meanwhile
+                pid, conn = await asyncio.get_running_loop().run_in_executor(None, zygote.fork, cmd[3:], cwd, env)
+            except RuntimeError as error:  # no zygote (it failed to start): a kernel started the usual way
+                self.log.warning(f"forking a kernel failed ({error}); starting one as a process")
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process = ForkedKernel(pid, conn)
+            self.pid = self.pgid = pid  # the child called setsid()
+            self.cwd = cwd
+            return self.connection_info
+
+    class ForkKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None:
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                   parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkKernelManager
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""Execute the chapters the execution cache lacks in parallel, one kernel per core, before Sphinx reads them.
+
+myst-nb (`execute_notebooks: cache`) executes a chapter while Sphinx reads its page,
+so the chapters run one after another and most of a cold build is kernels starting
+one at a time. Sphinx can read pages in parallel (`-j`), but Jupyter Book does not
+offer it, and parallel readers would share one SQLite cache. Instead, when Sphinx
+has listed the pages it will read (`env-before-read-docs`), this hook:
+
+1. builds each page's notebook exactly as myst-nb will: the page's text after every
+   `source-read` handler (execution_inputs adds the hashes of the chapter's inputs to its
+   first code cell, and the cache key must include them), read by myst-nb's own reader,
+   with myst-nb's kernel aliases and per-notebook configuration;
+2. looks each one up in myst-nb's jupyter-cache (`_build/.jupyter_cache`), with
+   jupyter-cache's own hash, and keeps the ones not there;
+3. executes those concurrently with nbclient (the client myst-nb and jupyter-cache
+   use), at most one kernel per core, longest first, in the same working directory
+   and with the same timeout and error settings as myst-nb;
+4. stores each executed notebook as myst-nb does (project record, then cache bundle
+   with its execution time).
+
+myst-nb then finds every chapter in the cache ("Using cached notebook"). A chapter
+that fails here is not cached: myst-nb executes it again while reading and reports
+the error with page and cell, as before, so a broken chapter fails the build as it
+always did. jupyter-cache's own parallel executor is not used because it reads the
+notebooks from disk, without the inputs comment, so its cache keys would never match.
+
+The data are validated once here, not in every kernel (see `validate_data_once`).
+"""
+import asyncio
+import os
+import re
+import time
+from contextlib import suppress
+from pathlib import Path, PurePosixPath
+from tempfile import TemporaryDirectory
+
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.docutils import sphinx_domains
+
+from . import kernel_fork
+
+logger = logging.getLogger(__name__)
+
+
+def workers(app):
+    """How many notebooks run at once: `book_execution_workers`, or one per core this process may use."""
+    configured = int(os.environ.get("BOOK_EXECUTION_WORKERS") or 0) or app.config.book_execution_workers
+    return max(1, configured or len(os.sched_getaffinity(0)))
+
+
+def forked_kernels(app):
+    """Whether kernels are forked from a process that has imported their common modules (kernel_fork.py).
+
+    `book_fork_kernels` (default on); BOOK_FORK_KERNELS=0 in the environment turns it off, to compare.
+    """
+    return app.config.book_fork_kernels and os.environ.get("BOOK_FORK_KERNELS", "1") != "0" and hasattr(os, "fork")
+
+
+def validate_data_once(app):
+    """Check the data once for the whole build, and tell the kernels so through the environment.
+
+    Every chapter's loader validates the data folder before returning a table (afghan_relations.load).
+    Here the build validates it once, stopping with the loader's message (file, row, column) if it
+    is bad, and exports the digest of the folder's contents; a kernel started by this build inherits
+    it and skips the check only while the folder's contents still have that digest. A notebook run
+    anywhere else has no such variable and validates as before.
+    """
+    from afghan_relations import load
+    from afghan_relations.validate import DataError, validate_package
+
+    folder = load.data_dir().resolve()
+    try:
+        validate_package(folder)
+    except DataError as error:
+        raise ExtensionError(f"the data are not valid: {error}") from None
+    os.environ[load.VALIDATED_ENV] = load.data_digest(folder)
+
+
+def source_after_handlers(app, env, docname):
+    """The page's text as myst-nb will receive it: read as Sphinx reads it, then every `source-read` handler."""
+    path = env.doc2path(docname)
+    with open(path, encoding=app.config.source_encoding) as f:
+        source = [f.read()]
+    had = "docname" in env.temp_data
+    saved = env.temp_data.get("docname")
+    env.temp_data["docname"] = docname  # as Sphinx sets it while reading (handlers note dependencies)
+    try:
+        # in the context Sphinx reads in (Builder.read_doc): what handlers install there (intersphinx's
+        # role dispatcher) is uninstalled when it closes
+        with sphinx_domains(env):
+            app.events.emit("source-read", docname, source)
+    finally:
+        # Sphinx purges the page's data (dependencies, inputs stamps) before it reads the page for real.
+        if had:
+            env.temp_data["docname"] = saved
+        else:
+            env.temp_data.pop("docname", None)
+    return path, source[0]
+
+
+def notebook_as_myst_nb_reads_it(env, path, text):
+    """(notebook, its myst-nb configuration, reader format) as myst_nb.sphinx_.Parser.parse makes them; None if not a notebook."""
+    from myst_nb.core.read import create_nb_reader
+    from myst_nb.core.nb_to_tokens import nb_node_to_dict
+
+    nb_config = env.mystnb_config
+    reader = create_nb_reader(path, env.myst_config, nb_config, text)
+    if reader is None:
+        return None
+    notebook = reader.read(text)
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    if kernel is not None and nb_config.kernel_rgx_aliases:
+        for pattern, alias in nb_config.kernel_rgx_aliases.items():
+            if re.fullmatch(pattern, kernel):
+                notebook.metadata["kernelspec"]["name"] = alias
+                break
+    if nb_config.metadata_key in notebook.metadata:
+        overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
+        overrides.pop("output_folder", None)
+        with suppress(Exception):  # myst-nb warns about bad overrides itself when it reads the page
+            nb_config = nb_config.copy(**overrides)
+    return notebook, nb_config, reader.read_fmt
+
+
+def executed_by_cache(path, nb_config):
+    """Whether myst-nb would execute this notebook through the cache (myst_nb.core.execute.create_client)."""
+    if nb_config.execution_mode != "cache":
+        return False
+    return not any(PurePosixPath(Path(path).as_posix()).match(p) for p in nb_config.execution_excludepatterns)
+
+
+def longest_first(jobs, cache):
+    """The jobs, those expected to take longest first, so that no kernel starts last with a long chapter.
+
+    Expected time: the chapter's latest run in the cache; a chapter never run (every one, in a cold
+    build) comes first, the one with most code first (a rough proxy, but better than no order).
+    """
+    latest = {}
+    for record in cache.list_cache_records():
+        if record.uri not in latest or record.created > latest[record.uri].created:
+            latest[record.uri] = record
+
+    def key(job):
+        record = latest.get(str(job["path"]))
+        code = sum(len(cell.source) for cell in job["notebook"].cells if cell.cell_type == "code")
+        seconds = record.data.get("execution_seconds") if record else None
+        return (seconds is not None, -(seconds or 0.0), -code, job["docname"])
+
+    return sorted(jobs, key=key)
+
+
+async def execute(notebook, path, nb_config, kernel_manager_class=None):
+    """(seconds, error or None): the notebook executed in place, as jupyter_cache.executors.utils.single_nb_execution does."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    timeout, allow_errors = nb_config.execution_timeout, nb_config.execution_allow_errors
+    if "execution" in notebook.metadata:  # single_nb_execution's meta_override
+        timeout = notebook.metadata.execution.get("timeout", timeout)
+        allow_errors = notebook.metadata.execution.get("allow_errors", allow_errors)
+    with TemporaryDirectory() as temp:
+        cwd = temp if nb_config.execution_in_temp else str(Path(path).parent)
+        options = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
+        client = NotebookClient(notebook, timeout=timeout, allow_errors=allow_errors, record_timing=False,
+                                resources={"metadata": {"path": os.path.abspath(cwd)}}, **options)
+        start = time.perf_counter()
+        try:
+            await client.async_execute()
+        except (CellExecutionError, CellTimeoutError) as error:
+            return time.perf_counter() - start, error
+        except Exception as error:  # a dead kernel, say: myst-nb tries again and reports it
+            return time.perf_counter() - start, error
+    return time.perf_counter() - start, None
+
+
+async def execute_all(jobs, n, kernel_manager_class=None):
+    """Run the jobs' notebooks, n at a time; yield (job, seconds, error) as each finishes."""
+    semaphore = asyncio.Semaphore(n)
+
+    async def one(job):
+        async with semaphore:
+            logger.info(f"Executing notebook ({n} at a time)", location=job["docname"])
+            seconds, error = await execute(job["notebook"], job["path"], job["nb_config"], kernel_manager_class)
+            return job, seconds, error
+
+    # tasks, not bare coroutines: they start in the jobs' order (as_completed would start them in any order)
+    for finished in asyncio.as_completed([asyncio.ensure_future(one(job)) for job in jobs]):
+        yield await finished
+
+
+def cache_executed(cache, job, seconds):
+    """Store an executed notebook as myst_nb.core.execute.cache.NotebookClientCache does."""
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.db import NbProjectRecord
+
+    if job["read_fmt"] is not None:
+        stage = cache.add_nb_to_project(str(job["path"]), read_data=job["read_fmt"])
+    else:
+        stage = cache.add_nb_to_project(str(job["path"]))
+    NbProjectRecord.remove_tracebacks([stage.pk], cache.db)
+    return cache.cache_notebook_bundle(CacheBundleIn(job["notebook"], stage.uri, data={"execution_seconds": seconds}),
+                                       check_validity=False, overwrite=True)
+
+
+def uncached_notebooks(app, env, docnames, cache):
+    """The pages about to be read whose notebook myst-nb would execute and the cache does not hold."""
+    jobs = []
+    for docname in docnames:
+        path, text = source_after_handlers(app, env, docname)
+        made = notebook_as_myst_nb_reads_it(env, path, text)
+        if made is None:
+            continue
+        notebook, nb_config, read_fmt = made
+        if not executed_by_cache(path, nb_config):
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+            continue
+        except KeyError:
+            pass
+        jobs.append({"docname": docname, "path": Path(path), "notebook": notebook, "nb_config": nb_config,
+                     "read_fmt": read_fmt})
+    return jobs
+
+
+def _on_env_before_read_docs(app, env, docnames):
+    if getattr(env, "mystnb_config", None) is None:
+        return
+    validate_data_once(app)
+    from jupyter_cache import get_cache
+
+    cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    jobs = uncached_notebooks(app, env, docnames, cache)
+    if not jobs:
+        return
+    jobs = longest_first(jobs, cache)
+    n = min(workers(app), len(jobs))
+    logger.info(f"Executing {len(jobs)} notebooks, {n} at a time, before reading")
+
+    zygote = kernel_fork.Zygote() if forked_kernels(app) else None
+
+    async def run():
+        manager = kernel_fork.kernel_manager_class(zygote) if zygote else None
+        async for job, seconds, error in execute_all(jobs, n, manager):
+            if error is None:
+                record = cache_executed(cache, job, seconds)
+                logger.info(f"Executed notebook in {seconds:.2f} seconds", location=job["docname"])
+                logger.info(f"Cached executed notebook: ID={record.pk}", location=job["docname"])
+            else:
+                # myst-nb executes it again while reading and reports the error with page and cell
+                logger.info(f"Executing notebook failed ({type(error).__name__}); it runs again while read",
+                            location=job["docname"])
+
+    try:
+        asyncio.run(run())
+    finally:
+        if zygote:
+            zygote.close()
+
+
+def setup(app):
+    # workers 0: one per core this process may use; BOOK_EXECUTION_WORKERS and BOOK_FORK_KERNELS override
+    # how the chapters run, not what they output: changing these rereads no page
+    app.add_config_value("book_execution_workers", 0, "", [int])
+    app.add_config_value("book_fork_kernels", True, "", [bool])
+    app.connect("env-before-read-docs", _on_env_before_read_docs)

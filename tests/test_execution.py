@@ -1,0 +1,140 @@
+"""How the build executes chapters: data validated once per build, and kernels forked from a warm process
+(book_extensions/parallel_execution.py, book_extensions/kernel_fork.py). The build itself, cold and
+incremental, is tested in tests/test_rebuild.py."""
+import asyncio
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from afghan_relations import load, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from book_extensions import kernel_fork  # noqa: E402
+
+
+@pytest.fixture
+def fresh_loader(monkeypatch):
+    """The loader with no memory of folders it validated, and no validation stamp in the environment."""
+    monkeypatch.setattr(load, "_validated", {})
+    monkeypatch.delenv(load.VALIDATED_ENV, raising=False)
+    calls = []
+    original = load.validate_package
+    monkeypatch.setattr(load, "validate_package", lambda folder: calls.append(folder) or original(folder))
+    return calls
+
+
+def break_a_date(folder):
+    """The first event's date made unreadable (date is the second column; the event id before it has no comma)."""
+    path = folder / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[0].split(",")[1] == "date"
+    lines[1] = re.sub(r"^([^,]*),[^,]*,", r"\1,not-a-date,", lines[1])
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_loader_validates_without_the_builds_stamp(data, fresh_loader):
+    assert len(load.events(data)) > 0
+    assert fresh_loader == [data.resolve()]
+
+
+def test_loader_trusts_the_builds_stamp_for_the_same_contents(data, fresh_loader, monkeypatch):
+    monkeypatch.setenv(load.VALIDATED_ENV, load.data_digest(data))
+    assert len(load.events(data)) > 0
+    assert fresh_loader == [], "validated again although the build had validated these very files"
+
+
+def test_loader_validates_files_changed_since_the_build_validated_them(data, fresh_loader, monkeypatch):
+    monkeypatch.setenv(load.VALIDATED_ENV, load.data_digest(data))
+    break_a_date(data)
+    with pytest.raises(validate.DataError, match=r"events\.csv.*row 2.*date"):
+        load.events(data)
+
+
+def test_digest_follows_contents_not_times(data):
+    before = load.data_digest(data)
+    path = data / "events.csv"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",", ";", 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime, other contents
+    assert load.data_digest(data) != before
+    path.write_text(text, encoding="utf-8")
+    assert load.data_digest(data) == before
+
+
+PROBE = """\
+import json, os, sys
+import matplotlib, numpy, pandas
+from pandas._config import config
+from ipykernel.kernelapp import IPKernelApp
+print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
+                  "pandas_defaults": {k: repr(o.defval) for k, o in config._registered_options.items()},
+                  "pandas_options": {k: repr(pandas.get_option(k)) for k in config._registered_options},
+                  "rcparams": {k: repr(v) for k, v in matplotlib.rcParams.items()},
+                  "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
+                  "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
+                  "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
+                  "widgets_loaded": "ipywidgets" in sys.modules}))
+"""
+
+
+def run_probe(tmp_path, manager_class=None):
+    """What a kernel started the usual way, or forked, says about itself."""
+    from nbclient import NotebookClient
+
+    nb = new_notebook(cells=[new_code_cell(PROBE), new_code_cell("import matplotlib.pyplot as plt\n"
+                                                                  "fig, ax = plt.subplots(); ax.plot([0, 1]); fig")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    options = {"kernel_manager_class": manager_class} if manager_class else {}
+    client = NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(tmp_path)}}, **options)
+    asyncio.run(client.async_execute())
+    said = json.loads(nb.cells[0].outputs[0]["text"])
+    return said, nb.cells[1].outputs
+
+
+def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, capfd):
+    monkeypatch.setenv("BOOK_TEST_PROBE", "passed through")
+    usual, usual_figure = run_probe(tmp_path)
+    zygote = kernel_fork.Zygote()
+    try:
+        forked, forked_figure = run_probe(tmp_path, kernel_fork.kernel_manager_class(zygote))
+        assert zygote.process.poll() is None  # still serving
+    finally:
+        zygote.close()
+    assert forked["path"] == usual["path"]
+    # the libraries imported ahead decided their defaults as inside a kernel (pandas: display.max_columns 20)
+    assert forked["pandas_defaults"] == usual["pandas_defaults"]
+    assert forked["pandas_options"] == usual["pandas_options"]
+    assert forked["rcparams"] == usual["rcparams"] and forked["backend"] == usual["backend"]
+    assert forked["numpy"] == usual["numpy"]
+    for said in (usual, forked):
+        assert said["cwd"] == str(tmp_path)
+        assert said["probe"] == "passed through"  # the environment jupyter_client gives the kernel
+        assert said["argv0"] == "ipykernel_launcher.py"
+        assert said["pgid"] == said["pid"]  # its own process group, for interrupts
+        assert not said["widgets_loaded"]  # ipywidgets registers with the running shell on import
+    assert forked["ppid"] == int(forked["parent"]) == zygote.process.pid
+    # each watches its parent (ipykernel's ParentPollerUnix) and prints nothing to the build's log
+    assert usual["parent_handle"] == int(usual["parent"]) and forked["parent_handle"] == forked["ppid"]
+    # the inline backend draws the same figure, in the same formats
+    assert [sorted(o.get("data", {})) for o in forked_figure] == [sorted(o.get("data", {})) for o in usual_figure]
+    assert zygote.process.poll() is not None, "the zygote outlived the build"
+    assert "NOTE" not in capfd.readouterr().out  # ipykernel's note for kernels without a parent
+
+
+def test_kernel_starts_as_a_process_when_the_zygote_is_gone(tmp_path):
+    zygote = kernel_fork.Zygote()
+    zygote.process.kill()
+    zygote.process.wait()
+    try:
+        said, figure = run_probe(tmp_path, kernel_fork.kernel_manager_class(zygote))
+    finally:
+        zygote.close()
+    assert said["ppid"] == os.getpid()  # started by jupyter_client itself, not forked
+    assert said["cwd"] == str(tmp_path) and figure
