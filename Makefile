@@ -33,9 +33,11 @@ $(INSTALLED): requirements.txt $(wildcard pyproject.toml) | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Widget JavaScript from the npm registry, for offline pages (quick when done).
+# Widget JavaScript and the maps' boundaries (Natural Earth) from the npm registry, pinned by
+# version and hash, so that building and reading need no network (quick when done).
 vendor: | $(PY)
 	$(PY) tools/vendor_js.py
+	$(PY) tools/vendor_boundaries.py
 
 validate: $(INSTALLED)
 	$(PY) -m afghan_relations validate

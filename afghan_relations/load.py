@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import geography
 from .validate import read_datapackage, validate_package
 
 REPO = Path(__file__).resolve().parents[1]
+# Today's boundaries for the maps: tools/vendor_boundaries.py puts them here at build setup.
+BOUNDARIES = REPO / "_build" / "vendor" / "world-atlas" / "countries-50m.json"
 # The loader functions below, in the order of datapackage.json.
 DATASETS = ["sources", "actors", "places", "aliases", "events", "treaties", "aid_flows",
             "recognition_steps", "claims", "periods", "vocabularies"]
@@ -22,6 +25,9 @@ _validated = {}  # data folder -> (name, mtime, size) of its files when they las
 def data_dir(path=None):
     """The data folder: path if given, else $AFGHAN_RELATIONS_DATA, else the book's data/."""
     return Path(path or os.environ.get("AFGHAN_RELATIONS_DATA") or REPO / "data")
+
+
+_data_folder = data_dir  # for the loaders below, whose argument shadows the name
 
 
 def seeds_dir():
@@ -36,7 +42,9 @@ def datapackage(path=None):
 
 
 def _ensure_valid(folder):
-    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
+    # Subfolders too: the reference data (reference/) are checked against the data.
+    state = tuple((str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size)
+                  for p in sorted(folder.rglob("*")) if p.is_file())
     if _validated.get(folder) != state:
         validate_package(folder)
         _validated[folder] = state
@@ -124,3 +132,29 @@ def periods(data_dir=None):
 def vocabularies(data_dir=None):
     """Every controlled vocabulary code with its definition."""
     return _load("vocabularies", data_dir)
+
+
+def place_coordinates(data_dir=None):
+    """Where the maps draw each place (reference data, not from the sources), indexed by place_id.
+
+    Columns latitude and longitude (decimal degrees), geonames_id, reference, notes.
+    Validated with the data: every place of places.csv has a row.
+    """
+    folder = _data_folder(data_dir).resolve()
+    _ensure_valid(folder)
+    table = pd.read_csv(folder / geography.COORDINATES_FILE, dtype=str, keep_default_na=False,
+                        encoding="utf-8")
+    table[["latitude", "longitude"]] = table[["latitude", "longitude"]].astype(float)
+    return table.set_index("place_id")
+
+
+def boundaries(path=None):
+    """Today's country boundaries (Natural Earth 1:50m via world-atlas), as {ISO numeric: Country}.
+
+    From `path`, else $AFGHAN_RELATIONS_BOUNDARIES, else the copy `make book` vendors into _build/.
+    """
+    path = Path(path or os.environ.get("AFGHAN_RELATIONS_BOUNDARIES") or BOUNDARIES)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: expected Natural Earth's boundaries (world-atlas countries-50m.json), "
+                                "got no file; run `make vendor` (python tools/vendor_boundaries.py) once, with npm")
+    return geography.countries(geography.read_topology(path))

@@ -307,6 +307,8 @@ def validate_package(data_dir):
     check_descriptor(package)
     for resource in package.descriptor["resources"]:
         check_resource(package, resource)
+    from .geography import check_coordinates  # the reference data must cover the data's places
+    check_coordinates(data_dir)
 
 
 def count_rows(data_dir):
