@@ -316,7 +316,7 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     ax = _map_axes(fig, [0, (legend_h + note_h) / height, 1, map_h / height], region)
     _draw_countries(ax, world, region)
     _label_countries(ax, world, region, _state_names(actors))
-    border = _draw_river(ax, world, width=2.4)
+    _draw_river(ax, world, width=2.4)
     in_region = [pid for pid in places["place_id"]
                  if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])]
     located = _located(places, coordinates, in_region, (region,), "the border")
@@ -333,8 +333,9 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     shown = {t for pid in in_region for t in kinds_here.get(pid, []) if t in EVENT_COLOURS}
     handles = [plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
                for t in EVENT_COLOURS if t in shown]
-    handles.append(plt.Line2D([], [], color=RIVER, lw=2.4, label=f"Afghanistan's river border "
-                              f"(this line: {geography.boundary_length_km(border):,.0f} km)"))
+    tajik = geography.boundary_length_km(geography.shared_boundary(world, "AFG", "TJK"))
+    handles.append(plt.Line2D([], [], color=RIVER, lw=2.4, label=f"Amu and Panj on Afghanistan's border "
+                              f"(Afghan–Tajik part of this line: {tajik:,.0f} km)"))
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, (legend_h + note_h - 0.06) / height), ncols=2,
                fontsize=8, handletextpad=0.3, columnspacing=1.2, frameon=False, borderaxespad=0)
     fig.text(0.0, note_h / height, "\n".join(note_lines), fontsize=NOTE_SIZE + 0.5, color=TEXT, va="top",

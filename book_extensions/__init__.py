@@ -11,10 +11,11 @@ chapters' own package, afghan_relations, and on the data).
 - downloads: the page's download menu (notebook, PDF)
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
+- bibliography: the .bib generated from data/sources.csv, author–date labels
 """
-from . import cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js
+from . import bibliography, cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, edition, pdf_book)
+MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, edition, pdf_book, bibliography)
 
 
 def setup(app):

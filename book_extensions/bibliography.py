@@ -1,0 +1,106 @@
+"""The bibliography: a BibTeX file generated from data/sources.csv, cited author–date.
+
+sphinxcontrib-bibtex resolves the chapters' {cite:p}`000` and {cite:t}`000` roles
+(author–date: "(Wikipedia contributors, 2026)") and writes the
+{bibliography} of chapters/appendix-bibliography.md, on the web and in the PDF.
+Its input is a .bib file; this module writes that file from sources.csv when the
+build starts, into _build/, so each source's metadata is written in one place
+(sources.csv) and the .bib can never disagree with it. The file is rewritten only
+when its text changes, so an unchanged build rereads nothing.
+
+Keys are the sources' three-digit numbers (the first characters of their file
+names), so a citation in the prose names the same document as the data's
+`source` column. The entries are @misc (a web article or news report); the
+label each one gets in the bibliography is its author–date citation (the pybtex
+style below), so the list reads like the citations that point to it.
+"""
+import csv
+from pathlib import Path
+
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
+
+BIB_FILE = Path("_build") / "bibliography" / "sources.bib"
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def citation_key(source):
+    """The key a chapter cites a source by: its three-digit number."""
+    return source.split("_", 1)[0]
+
+
+def _braced(text):
+    """A BibTeX field value: braces keep capitals and corporate names as written; specials escaped."""
+    for char in "\\{}":
+        text = text.replace(char, "")
+    for char in "&%$#_":
+        text = text.replace(char, "\\" + char)
+    return "{" + text + "}"
+
+
+def bib_entry(row):
+    """One @misc entry for a row of sources.csv."""
+    published = row["published"].split("/")[0]
+    fields = {}
+    if row["author"]:
+        fields["author"] = "{" + _braced(row["author"]) + "}"  # double braces: a body, not First Last
+    fields["title"] = "{" + _braced(row["title"]) + "}"  # as written, not sentence-cased
+    if row["publisher"] and row["publisher"] != row["author"]:
+        fields["howpublished"] = _braced(row["publisher"])
+    fields["year"] = _braced(published[:4])
+    if len(published) >= 7:
+        fields["month"] = MONTHS[int(published[5:7]) - 1]
+    kind = row["kind"].replace("_", " ")
+    licence = row["licence"] if row["licence"][:2].isupper() else row["licence"][:1].lower() + row["licence"][1:]
+    fields["note"] = _braced(f"{kind[:1].upper()}{kind[1:]} ({licence}). "
+                             f"Kept in the book's evidence base as {row['source']}")
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
+    return f"@misc{{{citation_key(row['source'])},\n{body}\n}}\n"
+
+
+def bib_text(sources_csv):
+    with Path(sources_csv).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = "% Generated from data/sources.csv by book_extensions/bibliography.py; do not edit.\n\n"
+    return header + "\n".join(bib_entry(row) for row in rows)
+
+
+def write_bib(srcdir):
+    """Write the .bib file if its text changed; return its path."""
+    path = Path(srcdir) / BIB_FILE
+    text = bib_text(Path(srcdir) / "data" / "sources.csv")
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+class AuthorYearLabels(BaseLabelStyle):
+    """Labels that repeat the citation: 'Al Jazeera 2025'; the title's first words where no author is named."""
+
+    def format_labels(self, sorted_entries):
+        for entry in sorted_entries:
+            persons = entry.persons.get("author")
+            name = " ".join(str(p) for p in persons).strip("{}") if persons else \
+                " ".join(entry.fields["title"].split()[:3]) + "…"
+            yield f"{name} {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearStyle(PlainStyle):
+    """pybtex's plain style, labelled author–date and sorted by author (or title), then year."""
+
+    default_label_style = AuthorYearLabels
+    default_sorting_style = "author_year_title"
+
+
+def _on_config_inited(app, config):
+    # sphinxcontrib-bibtex notices a changed .bib (by its mtime) and rereads the pages that cite it.
+    write_bib(app.srcdir)
+
+
+def setup(app):
+    register_plugin("pybtex.style.labels", "book_author_year", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "book_author_year", AuthorYearStyle)
+    # Before sphinxcontrib-bibtex reads the .bib (at builder-inited).
+    app.connect("config-inited", _on_config_inited, priority=100)
