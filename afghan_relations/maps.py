@@ -110,7 +110,7 @@ def _label_countries(ax, world, region, names, size=8):
         point = country and _country_label_point(country, region)
         if point is not None:
             ax.text(point[0], point[1], name.upper(), ha="center", va="center", fontsize=size,
-                    color="#6B6B6B", zorder=2, fontstyle="italic", gid="country-label")
+                    color="#6B6B6B", zorder=2, fontstyle="italic", label="country")
 
 
 def _draw_river(ax, world, colour=RIVER, width=2.2, label=None):
@@ -145,12 +145,13 @@ def _place_labels(ax, labels, size=LABEL_SIZE):
         r = 3.5 * fig.dpi / 72
         markers.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
     # Country names already drawn are obstacles too.
-    placed = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "country-label"]
+    placed = [t.get_window_extent(renderer) for t in ax.texts if t.get_label() in ("country", "note")]
     for k, (lon, lat, text, fontstyle, weight) in enumerate(labels):
         best, best_cost = None, None
         for dx, dy, ha, va in CANDIDATES:
             artist = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                 fontsize=size, fontstyle=fontstyle, fontweight=weight, color=TEXT, zorder=6)
+                                 fontsize=size, fontstyle=fontstyle, fontweight=weight, color=TEXT, zorder=6,
+                                 label="place")
             box = artist.get_window_extent(renderer)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             cost = (0 if inside else 100) + sum(_boxes_overlap(box, other) for other in placed) * 10 \
@@ -178,6 +179,11 @@ def _towards_neighbour(markers, k, dx, dy, near=24):
         if j != k and 0 < ox * ox + oy * oy <= near * near and ox * dx + oy * dy > 0:
             count += 1
     return count
+
+
+def place_labels(fig):
+    """The texts of a map figure's place labels (what the tests compare with the data)."""
+    return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_label() == "place"]
 
 
 def _halo():
@@ -363,7 +369,7 @@ def _casa_arrow(ax, world, region, flows):
                                 "linestyle": (0, (4, 2)), "connectionstyle": "arc3,rad=-0.35"})
         ax.text(end[0] + 0.15, end[1] + 0.45, f"{name}: direction only,\nthe sources give no route",
                 fontsize=NOTE_SIZE, color="#8A5A00", ha="left", va="bottom", zorder=6, path_effects=_halo(),
-                gid="country-label")
+                label="note")
 
 
 def _unplaced_notes(unplaced, flows):

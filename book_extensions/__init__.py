@@ -12,10 +12,11 @@ chapters' own package, afghan_relations, and on the data).
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 - bibliography: the .bib generated from data/sources.csv, author–date labels
+- book_index: index entries for the actors and places the prose names (aliases lead to them)
 """
-from . import bibliography, cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js
+from . import bibliography, book_index, cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, edition, pdf_book, bibliography)
+MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, edition, pdf_book, bibliography, book_index)
 
 
 def setup(app):

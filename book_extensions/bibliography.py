@@ -15,11 +15,14 @@ label each one gets in the bibliography is its author–date citation (the pybte
 style below), so the list reads like the citations that point to it.
 """
 import csv
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 BIB_FILE = Path("_build") / "bibliography" / "sources.bib"
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -94,6 +97,21 @@ class AuthorYearStyle(PlainStyle):
     default_sorting_style = "author_year_title"
 
 
+def _round_brackets():
+    return BracketStyle(left="(", right=")")
+
+
+@dataclass
+class RoundAuthorYear(AuthorYearReferenceStyle):
+    """Author–date citations in round brackets, "(Al Jazeera, 2025)", as readers know them (the default is [])."""
+
+    bracket_parenthetical: BracketStyle = field(default_factory=_round_brackets)
+    bracket_textual: BracketStyle = field(default_factory=_round_brackets)
+    bracket_author: BracketStyle = field(default_factory=_round_brackets)
+    bracket_label: BracketStyle = field(default_factory=_round_brackets)
+    bracket_year: BracketStyle = field(default_factory=_round_brackets)
+
+
 def _on_config_inited(app, config):
     # sphinxcontrib-bibtex notices a changed .bib (by its mtime) and rereads the pages that cite it.
     write_bib(app.srcdir)
@@ -102,5 +120,6 @@ def _on_config_inited(app, config):
 def setup(app):
     register_plugin("pybtex.style.labels", "book_author_year", AuthorYearLabels)
     register_plugin("pybtex.style.formatting", "book_author_year", AuthorYearStyle)
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
     # Before sphinxcontrib-bibtex reads the .bib (at builder-inited).
     app.connect("config-inited", _on_config_inited, priority=100)
