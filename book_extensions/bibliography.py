@@ -21,6 +21,7 @@ from pathlib import Path
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
+from sphinxcontrib.bibtex.plugin import register_plugin as register_referencing_style
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
@@ -120,6 +121,6 @@ def _on_config_inited(app, config):
 def setup(app):
     register_plugin("pybtex.style.labels", "book_author_year", AuthorYearLabels)
     register_plugin("pybtex.style.formatting", "book_author_year", AuthorYearStyle)
-    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
+    register_referencing_style("sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
     # Before sphinxcontrib-bibtex reads the .bib (at builder-inited).
     app.connect("config-inited", _on_config_inited, priority=100)

@@ -23,8 +23,7 @@ from sphinx.transforms import SphinxTransform
 
 SKIP = (nodes.title, nodes.caption, nodes.table, nodes.literal_block, nodes.literal, nodes.raw,
         nodes.citation, nodes.footnote, nodes.figure, nodes.legend, nodes.substitution_definition)
-KIND_HEADINGS = {"person": "person", "state": "state", "historical_state": "state", "government": "government",
-                 "organization": "organization", "group": "group"}
+INDEX_PAGE_LABEL = "book-index"  # chapters/appendix-index.md
 
 
 def _rows(srcdir, name):
@@ -80,13 +79,15 @@ class IndexMentions(SphinxTransform):
         spellings, aliases = index_terms(env.srcdir)  # three small CSVs: read afresh, never stale
         pattern = spelling_pattern(spellings)
         docname = env.docname
+        if any(INDEX_PAGE_LABEL in section.get("ids", []) for section in self.document.findall(nodes.section)):
+            return  # the page that links to the index does not index itself
         for k, paragraph in enumerate(list(self.document.findall(nodes.paragraph))):
             if _skipped(paragraph):
                 continue
             terms = terms_in(paragraph.astext(), pattern, spellings)
             if not terms:
                 continue
-            target_id = f"index-mention-{k}"
+            target_id = f"index-mention-{k:04d}"  # zero-padded: Sphinx orders a page's links by id
             entries = [("single", term, target_id, "", None) for term in terms]
             paragraph.insert(0, nodes.target("", "", ids=[target_id]))
             paragraph.insert(1, addnodes.index(entries=entries, inline=True))

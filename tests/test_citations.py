@@ -94,4 +94,6 @@ def test_every_citation_in_the_built_page_links_to_a_bibliography_entry(chapter)
     assert all(link in anchors for link in links)
     assert "{cite" not in _text(page)
     if expected:
-        assert re.search(r"\((?:Wikipedia contributors|Al Jazeera|RT|Russia recognizes)[^)]*\d{4}", _text(page))
+        # author–date, parenthetical "(RT, 2025)" or textual "RT (2025)"
+        assert re.search(r"(?:Wikipedia contributors|Al Jazeera|RT|Russia recognizes[^,]*)\s*,?\s*\(?\s*\d{4}",
+                         _text(page))
