@@ -21,6 +21,7 @@ from pathlib import Path
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
 from sphinxcontrib.bibtex.plugin import register_plugin as register_referencing_style
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -80,22 +81,34 @@ def write_bib(srcdir):
     return path
 
 
+def _cited_name(entry):
+    """The name an author–date citation gives: the author, or the title's first words where there is none."""
+    persons = entry.persons.get("author")
+    if persons:
+        return " ".join(str(p) for p in persons).strip("{}")
+    return " ".join(entry.fields["title"].strip("{}").split()[:3]) + "…"
+
+
 class AuthorYearLabels(BaseLabelStyle):
-    """Labels that repeat the citation: 'Al Jazeera 2025'; the title's first words where no author is named."""
+    """Labels that repeat the citation: 'Al Jazeera 2025'."""
 
     def format_labels(self, sorted_entries):
         for entry in sorted_entries:
-            persons = entry.persons.get("author")
-            name = " ".join(str(p) for p in persons).strip("{}") if persons else \
-                " ".join(entry.fields["title"].split()[:3]) + "…"
-            yield f"{name} {entry.fields.get('year', 'n.d.')}"
+            yield f"{_cited_name(entry)} {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearSorting(BaseSortingStyle):
+    """In the order of the labels: by cited name (author or title), then year."""
+
+    def sorting_key(self, entry):
+        return _cited_name(entry).casefold(), entry.fields.get("year", "")
 
 
 class AuthorYearStyle(PlainStyle):
-    """pybtex's plain style, labelled author–date and sorted by author (or title), then year."""
+    """pybtex's plain style, labelled and sorted author–date."""
 
     default_label_style = AuthorYearLabels
-    default_sorting_style = "author_year_title"
+    default_sorting_style = AuthorYearSorting
 
 
 def _round_brackets():
