@@ -140,3 +140,10 @@ def test_the_index_is_linked_from_the_sidebar_of_every_page():
     for page in pages():
         assert 'href="appendix-index.html"' in page.read_text(encoding="utf-8"), page.name
     assert 'href="../genindex.html"' in (HTML / "chapters" / "appendix-index.html").read_text(encoding="utf-8")
+
+
+def test_index_terms_are_ascii_as_makeindex_needs():
+    # The PDF's index is sorted by makeindex (_config.yml: latex_use_xindy false), which
+    # orders bytes: a term with a non-ASCII letter would sort out of place.
+    for term in spellings():
+        assert term.isascii(), term
