@@ -340,7 +340,7 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     handles = [plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
                for t in EVENT_COLOURS if t in shown]
     tajik = geography.boundary_length_km(geography.shared_boundary(world, "AFG", "TJK"))
-    handles.append(plt.Line2D([], [], color=RIVER, lw=2.4, label=f"Amu and Panj on Afghanistan's border "
+    handles.append(plt.Line2D([], [], color=RIVER, lw=2.4, label=f"Amu and Panj on Afghanistan's border\n"
                               f"(Afghan–Tajik part of this line: {tajik:,.0f} km)"))
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, (legend_h + note_h - 0.06) / height), ncols=2,
                fontsize=8, handletextpad=0.3, columnspacing=1.2, frameon=False, borderaxespad=0)
