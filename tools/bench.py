@@ -47,7 +47,7 @@ TARGETS = {"cold": 90, "no-op": 5, "prose edit": 15, "code edit": 15}  # one-cha
 
 
 def copy_tree(dest, root=ROOT):
-    """The working tree's files (tracked and untracked, not ignored) and the vendored JS, into dest.
+    """The working tree's files (tracked and untracked, not ignored) and the vendored JS and boundaries, into dest.
 
     Outside a git checkout (e.g. in a copy made by this function): everything but the
     virtual environment, _build and caches."""
@@ -67,6 +67,7 @@ def copy_tree(dest, root=ROOT):
         shutil.copytree(vendor, dest / "_build" / "vendor")
     else:
         subprocess.run([sys.executable, "tools/vendor_js.py"], cwd=dest, check=True)
+        subprocess.run([sys.executable, "tools/vendor_boundaries.py"], cwd=dest, check=True)
 
 
 def env_for(copy):
