@@ -87,17 +87,18 @@ class IndexMentions(SphinxTransform):
             terms = terms_in(paragraph.astext(), pattern, spellings)
             if not terms:
                 continue
+            # The entry points at the paragraph itself, not at an empty target before it: Sphinx's
+            # search shows the text at an index entry's anchor, and fails on an empty one.
             target_id = f"index-mention-{k:04d}"  # zero-padded: Sphinx orders a page's links by id
+            paragraph["ids"].insert(0, target_id)
             entries = [("single", term, target_id, "", None) for term in terms]
-            paragraph.insert(0, nodes.target("", "", ids=[target_id]))
-            paragraph.insert(1, addnodes.index(entries=entries, inline=True))
+            paragraph.insert(0, addnodes.index(entries=entries, inline=True))
         if docname == self.config.root_doc and aliases:
-            target_id = "index-aliases"
-            entries = [("see", f"{alias}; {term}", target_id, "", None) for alias, term in sorted(aliases.items())]
             first = next(iter(self.document.findall(nodes.section)), None)
-            if first is not None:
-                first.insert(1, nodes.target("", "", ids=[target_id]))
-                first.insert(2, addnodes.index(entries=entries, inline=False))
+            if first is not None and first["ids"]:
+                entries = [("see", f"{alias}; {term}", first["ids"][0], "", None)
+                           for alias, term in sorted(aliases.items())]
+                first.insert(1, addnodes.index(entries=entries, inline=False))
 
 
 def setup(app):

@@ -5,7 +5,7 @@
    into chapters; here the introduction stays one chapter, unnumbered as on the
    web (its figure is Fig. 1), chapters 1-8 keep their numbers, the appendices
    are lettered (Appendix A, ...) and the bibliography closes the book
-   unnumbered, followed by the index (LaTeX's \printindex; the web edition's
+   unnumbered, followed by the index (LaTeX's \\printindex; the web edition's
    page that links to its index is left out). The part captions of _toc.yml decide which is which.
 2. Code a chapter folds away on the web (`hide-input`, `hide-cell`) is left
    out of the print edition: a reader cannot unfold paper.
