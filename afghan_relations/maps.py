@@ -202,7 +202,7 @@ def _corner_note(ax, text):
             ha="left", va="bottom", zorder=7, path_effects=_halo())
 
 
-def _located(places, coordinates, place_ids, regions, map_title):
+def _located(places, coordinates, place_ids, regions):
     """(place_id, name, kind, lon, lat) of the places to draw, each checked to lie inside the map.
 
     Regions come first, so that a city drawn at the same point (a region's capital) lies on top.
@@ -233,7 +233,7 @@ def _state_names(actors):
 
 
 def plot_overview_map(places, coordinates, actors, world):
-    """Every place the data name: Russia's two capitals on a locator map, the rest on Central Asia."""
+    """Every place the data name: those in Central Asia on the main map, the others (Russia's capitals) on a locator."""
     style.use_book_style()
     width = style.WIDTH_IN
     detail_h = _region_height(geography.CENTRAL_ASIA, width)
@@ -243,13 +243,14 @@ def plot_overview_map(places, coordinates, actors, world):
     fig = plt.figure(figsize=(width, height))
     regions = (geography.CENTRAL_ASIA, geography.EURASIA)
     # Each place goes on the detail map if it lies there, else on the locator map.
-    located = _located(places, coordinates, list(places["place_id"]), regions, "overview")
+    located = _located(places, coordinates, list(places["place_id"]), regions)
     on_detail = [p for p in located if geography.CENTRAL_ASIA.contains(p[4], p[3])]
     on_locator = [p for p in located if p not in on_detail]
 
     locator = _map_axes(fig, [0, (detail_h + 0.25) / height, locator_w / width, locator_h / height],
                         geography.EURASIA)
     _draw_countries(locator, world, geography.EURASIA)
+    # On the small locator only the two largest states are named; the rest would be clutter.
     _label_countries(locator, world, geography.EURASIA, {k: v for k, v in _state_names(actors).items()
                                                            if k in ("RUS", "KAZ")}, size=7)
     box = geography.CENTRAL_ASIA
@@ -288,7 +289,7 @@ def plot_russian_advance_map(advance, places, coordinates, actors, world):
     _draw_countries(ax, world, region)
     _label_countries(ax, world, region, _state_names(actors))
     by_place = advance.groupby("place_id", sort=False)
-    located = _located(places, coordinates, list(by_place.groups), (region,), "Russia's advance")
+    located = _located(places, coordinates, list(by_place.groups), (region,))
     labels = []
     for place_id, name, kind, lon, lat in located:
         rows = by_place.get_group(place_id)
@@ -325,7 +326,7 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     _draw_river(ax, world, width=2.4)
     in_region = [pid for pid in places["place_id"]
                  if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])]
-    located = _located(places, coordinates, in_region, (region,), "the border")
+    located = _located(places, coordinates, in_region, (region,))
     kinds_here = located_events.groupby("place_id")["event_type"].agg(lambda t: list(dict.fromkeys(t)))
     labels = []
     for place_id, name, kind, lon, lat in located:
