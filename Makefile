@@ -16,7 +16,7 @@ PDF_LOG   := _build/pdf.log
 # configuration every page must be written again (sidebars, numbering). Executions stay cached.
 FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(BUILD_OK) -nt _config.yml ] || echo --all)
 
-.PHONY: all book html vendor validate test pdf tex bench clean distclean
+.PHONY: all book html vendor validate wheel lab test pdf tex bench clean distclean
 
 all: book
 
@@ -42,10 +42,34 @@ vendor: | $(PY)
 validate: $(INSTALLED)
 	$(PY) -m afghan_relations validate
 
+# The book's package as a wheel carrying the data (hatchling; version from CITATION.cff), for the
+# notebook kit that the HTML build zips (book_extensions/notebook_kit.py). Rebuilt when its inputs change.
+WHEEL_DIR   := _build/wheel
+WHEEL_STAMP := $(WHEEL_DIR)/.built
+$(WHEEL_STAMP): $(INSTALLED) pyproject.toml CITATION.cff $(wildcard afghan_relations/*.py data/* data/reference/*) \
+		tools/hatch_boundaries.py | vendor
+	rm -rf $(WHEEL_DIR)
+	SOURCE_DATE_EPOCH=315532800 $(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w $(WHEEL_DIR) .
+	touch $@
+wheel: $(WHEEL_STAMP)
+
+# JupyterLab on the chapters (MyST Markdown opened as notebooks through jupytext), with the
+# pinned versions of kit/requirements.txt and lab-requirements.txt installed into .venv once.
+# A double-click opens a chapter as a notebook (jupytext's documented defaultViewers setting).
+LAB_INSTALLED := $(VENV)/.lab-installed
+LAB_SETTINGS  := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt | $(INSTALLED)
+	$(PY) -m pip install --quiet -r kit/requirements.txt -r lab-requirements.txt
+	mkdir -p $(dir $(LAB_SETTINGS))
+	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
+	touch $@
+lab: $(LAB_INSTALLED)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters
+
 # The HTML book, every chapter executed (or taken from the execution cache when its
 # code, data and package are unchanged), with warnings and broken references as errors.
 # The log is kept; the stamp is written only when that strict build succeeds.
-html: $(INSTALLED) vendor validate
+html: $(INSTALLED) vendor validate wheel
 	@mkdir -p _build
 	@rm -f $(BUILD_OK)
 	set -o pipefail; $(VENV)/bin/jupyter-book build . $(FULL_BUILD) -W -n --keep-going 2>&1 | tee $(BUILD_LOG)

@@ -1,9 +1,22 @@
-"""What a chapter's hidden set-up cell needs: the style, and glue that leaves no stray output."""
+"""What a chapter's code cells need: the style, and glue that shows its value where it is made.
+
+Every figure, number and table a chapter computes is shown in the cell that makes
+it when the notebook runs in Jupyter, and stored under a name (myst-nb's "glue")
+for the book, which hides those cells and places the value where the prose needs it.
+"""
+import html
+
 import matplotlib.pyplot as plt
-from IPython.display import Markdown
-from myst_nb import glue
+from IPython.core.formatters import format_display_data
+from IPython.display import display
 
 from . import style
+
+# myst-nb's glue format (myst_nb.ext.glue.glue in myst-nb 1.x): a display output whose
+# metadata names it; with the prefix on its MIME types no Jupyter front end shows it.
+# Written here rather than imported because importing myst_nb brings in Sphinx, which a
+# reader rerunning a notebook (the notebook kit, the in-browser Python) does not have.
+GLUE_PREFIX = "application/papermill.record/"
 
 
 def start_chapter():
@@ -11,15 +24,33 @@ def start_chapter():
     style.use_book_style()
 
 
+def _glue(name, bundle, metadata=None, shown=True):
+    prefix = "" if shown else GLUE_PREFIX
+    metadata = dict(metadata or {}, scrapbook={"name": name, "mime_prefix": prefix})
+    display({prefix + mime: value for mime, value in bundle.items()}, raw=True, metadata=metadata)
+
+
 def glue_figure(name, fig):
-    """Store a figure under `name` for a {glue:figure} directive, and close it so it is shown only there."""
-    glue(name, fig, display=False)
+    """Show a figure and store it under `name` for a {glue:figure} directive; close it so it is shown once."""
+    _glue(name, *format_display_data(fig))
     plt.close(fig)
 
 
 def glue_number(name, value):
-    """Store a number (or short text) for {glue:text} in the prose; numpy scalars become Python numbers."""
-    glue(name, value.item() if hasattr(value, "item") else value, display=False)
+    """Show a number (or short text) as `name = value` and store it for {glue:text} in the prose.
+
+    numpy scalars become Python numbers. The book's roles read the plain-text form;
+    Jupyter shows the HTML one, which names the value.
+    """
+    value = value.item() if hasattr(value, "item") else value
+    bundle, metadata = format_display_data(value)
+    bundle["text/html"] = f"<code>{html.escape(name)}</code> = {html.escape(str(value))}"
+    _glue(name, bundle, metadata)
+
+
+def glue_markdown(name, text):
+    """Show Markdown text and store it for a {glue:md} directive (with `:format: myst`)."""
+    _glue(name, {"text/markdown": text, "text/plain": text})
 
 
 def markdown_table(frame):
@@ -90,4 +121,7 @@ def glue_table(name, frame, caption):
     colspec = "".join(rf">{{\raggedright\arraybackslash}}\X{{{w}}}{{{sum(widths)}}}" for w in widths)
     text = (f":::{{tabularcolumns}} {colspec}\n:::\n\n"
             f":::{{table}} {caption}\n:name: {name}\n:width: 100%\n\n{markdown_table(frame)}\n:::\n")
-    glue(name, Markdown(text), display=False)
+    # One output: Jupyter shows the HTML table (it ranks HTML above Markdown), the book's
+    # {glue:md} directive takes the numbered, captioned MyST table.
+    bundle, metadata = format_display_data(frame)
+    _glue(name, dict(bundle, **{"text/markdown": text}), metadata)

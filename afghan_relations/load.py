@@ -4,6 +4,12 @@ Dates stay strings at their stated precision, with date_min/date_max as
 timestamps; coded columns are categoricals in vocabulary order; actor lists
 are Python lists. The whole package is validated before any table is returned
 (once per state of the files), so a chapter never sees bad data.
+
+Where the data come from (`data_location()` says which, and why):
+1. a folder given explicitly: the `data_dir` argument, or $AFGHAN_RELATIONS_DATA;
+2. the repository's `data/`, when the package runs from a clone (so edits show);
+3. the copy inside the installed package (the wheel carries `data/`), so a
+   downloaded notebook runs with no repository around.
 """
 import os
 from pathlib import Path
@@ -11,9 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import geography
+from .errors import SetupError
 from .validate import read_datapackage, validate_package
 
-REPO = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO = PACKAGE_DIR.parent
+ENV_DATA = "AFGHAN_RELATIONS_DATA"
 # Today's boundaries for the maps: tools/vendor_boundaries.py puts them here at build setup.
 BOUNDARIES = REPO / "_build" / "vendor" / "world-atlas" / "countries-50m.json"
 # The loader functions below, in the order of datapackage.json.
@@ -22,9 +31,34 @@ DATASETS = ["sources", "actors", "places", "aliases", "events", "treaties", "aid
 _validated = {}  # data folder -> (name, mtime, size) of its files when they last passed
 
 
+def _is_data_folder(folder):
+    return (Path(folder) / "datapackage.json").is_file()
+
+
+def data_location(path=None):
+    """(folder, how it was chosen) for the data, by the rule in this module's docstring."""
+    if path is not None:
+        return Path(path), "given as data_dir"
+    if os.environ.get(ENV_DATA):
+        return Path(os.environ[ENV_DATA]), f"${ENV_DATA}"
+    clone = REPO / "data"
+    if (REPO / "pyproject.toml").is_file() and _is_data_folder(clone):
+        return clone, "the repository's data/ (running from a clone)"
+    packaged = PACKAGE_DIR / "data"
+    if _is_data_folder(packaged):
+        return packaged, "the copy installed with the package"
+    raise SetupError(
+        f"no data found: not in a clone of the book's repository, and the installed package "
+        f"({PACKAGE_DIR}) carries no data/. Install the book's package from the notebook kit "
+        f"(pip install -r requirements.txt in the kit's folder) or set ${ENV_DATA} to a data folder.")
+
+
 def data_dir(path=None):
-    """The data folder: path if given, else $AFGHAN_RELATIONS_DATA, else the book's data/."""
-    return Path(path or os.environ.get("AFGHAN_RELATIONS_DATA") or REPO / "data")
+    """The data folder (see data_location); an explicit folder must hold datapackage.json."""
+    folder, how = data_location(path)
+    if not _is_data_folder(folder):
+        raise SetupError(f"no datapackage.json in {folder} ({how}): that is not the book's data folder")
+    return folder
 
 
 _data_folder = data_dir  # for the loaders below, whose argument shadows the name
@@ -151,9 +185,12 @@ def place_coordinates(data_dir=None):
 def boundaries(path=None):
     """Today's country boundaries (Natural Earth 1:50m via world-atlas), as {ISO numeric: Country}.
 
-    From `path`, else $AFGHAN_RELATIONS_BOUNDARIES, else the copy `make book` vendors into _build/.
+    From `path`, else $AFGHAN_RELATIONS_BOUNDARIES, else the copy `make book` vendors into _build/,
+    else the copy the installed package carries (the notebook kit's wheel).
     """
-    path = Path(path or os.environ.get("AFGHAN_RELATIONS_BOUNDARIES") or BOUNDARIES)
+    installed = PACKAGE_DIR / "boundaries" / BOUNDARIES.name  # the wheel's copy (tools/hatch_boundaries.py)
+    path = Path(path or os.environ.get("AFGHAN_RELATIONS_BOUNDARIES")
+                or (BOUNDARIES if BOUNDARIES.is_file() else installed))
     if not path.is_file():
         raise FileNotFoundError(f"{path}: expected Natural Earth's boundaries (world-atlas countries-50m.json), "
                                 "got no file; run `make vendor` (python tools/vendor_boundaries.py) once, with npm")

@@ -142,8 +142,10 @@ def use_book_style():
         "svg.hashsalt": "afghan-relations",
         "pdf.fonttype": 42,
     })
-    try:  # in a kernel: SVG for the web page, PDF for the LaTeX book
+    # In a kernel: SVG for the web page, PDF for the LaTeX book, and PNG for a reader's
+    # downloaded notebook (Jupyter shows no SVG in a notebook it does not trust yet).
+    try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
-        set_matplotlib_formats("svg", "pdf")
+        set_matplotlib_formats("svg", "pdf", "png")
     except ImportError:
         pass

@@ -33,6 +33,10 @@ class DataError(Exception):
         # A cell may hold a line break; the message stays on one line.
         super().__init__(f"{where}: {message}".replace("\r", "\\r").replace("\n", "\\n"))
 
+    def _render_traceback_(self):
+        # In Jupyter the one line is the whole message, without a traceback.
+        return [f"DataError: {self}"]
+
 
 @dataclass
 class Table:

@@ -8,15 +8,19 @@ chapters' own package, afghan_relations, and on the data).
 - execution_inputs: each chapter's execution cache keyed on the data and code it uses
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
-- downloads: the page's download menu (notebook, PDF)
+- reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
+- notebook_kit: one zip with every notebook, the book's package and how to run them
+- downloads: the download menu's book-wide entries (PDF, notebook kit)
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 - bibliography: the .bib generated from data/sources.csv, author–date labels
 - book_index: index entries for the actors and places the prose names (aliases lead to them)
 """
-from . import bibliography, book_index, cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js
+from . import (bibliography, book_index, cell_ids, downloads, edition, execution_inputs, notebook_kit,
+               page_scripts, pdf_book, reader_notebooks, widget_js)
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, edition, pdf_book, bibliography, book_index)
+MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, reader_notebooks, notebook_kit, downloads,
+           edition, pdf_book, bibliography, book_index)
 
 
 def setup(app):

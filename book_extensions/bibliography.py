@@ -18,6 +18,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pybtex.database
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
@@ -109,6 +110,37 @@ class AuthorYearStyle(PlainStyle):
 
     default_label_style = AuthorYearLabels
     default_sorting_style = AuthorYearSorting
+
+
+# --- the same citations as plain text, for the readers' notebooks (book_extensions/reader_notebooks.py) ---
+
+def cited_names(sources_csv):
+    """{key: (name, year)}: what an author–date citation of each source shows."""
+    entries = pybtex.database.parse_string(bib_text(sources_csv), "bibtex").entries
+    return {key: (_cited_name(entry) if "author" in entry.persons else entry.fields["title"].strip("{}"),
+                  entry.fields["year"]) for key, entry in entries.items()}
+
+
+def cite_text(role, keys, names):
+    """A citation role's text as the HTML shows it: cite:p "(RT, 2025)", cite:t "RT (2025)", ..."""
+    items = [names[key] for key in keys]
+    if role in ("cite:p", "cite:ps"):
+        return "(" + "; ".join(f"{name}, {year}" for name, year in items) + ")"
+    if role in ("cite:alp", "cite:alps"):
+        return "; ".join(f"{name}, {year}" for name, year in items)
+    if role in ("cite:t", "cite:ts"):
+        return ", ".join(f"{name} ({year})" for name, year in items)
+    if role == "cite:yearpar":
+        return "(" + ", ".join(year for _, year in items) + ")"
+    raise KeyError(role)
+
+
+def bibliography_markdown(sources_csv):
+    """The bibliography as a Markdown list, labelled and ordered as on the web."""
+    entries = pybtex.database.parse_string(bib_text(sources_csv), "bibtex").entries
+    formatted = AuthorYearStyle().format_entries(entries.values())
+    return "\n".join(f"- **{entry.label}** {' '.join(entry.text.render_as('markdown').split())}"
+                     for entry in formatted) + "\n"
 
 
 def _round_brackets():

@@ -30,6 +30,7 @@ CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n", re.M)
 LOAD_CALL = re.compile(r"\bload\.(\w+)\(")
 DYNAMIC_LOAD = re.compile(r"\bload\.DATASETS\b|getattr\(\s*load\b")  # loads datasets chosen at run time
 SCHEMA_FILES = ("datapackage.json", "vocabularies.csv")
+INPUTS_COMMENT = "# Inputs, for the execution cache:"
 # Libraries whose version can change what a chapter outputs (figures, tables, numbers)
 LIBRARIES = ("matplotlib", "matplotlib-inline", "numpy", "pandas", "ipywidgets", "cpi", "frictionless",
              "ipykernel", "myst-nb")
@@ -105,7 +106,7 @@ def key_cell_on_inputs(text, data_dir):
     options = re.match(r"(---\n.*?\n---\n|(?::[^\n]*\n)*)", rest, re.S).group(0)
     stamp = inputs_stamp(text, data_dir)
     at = match.end() + len(options)
-    return text[:at] + f"# Inputs, for the execution cache: {stamp}\n" + text[at:]
+    return text[:at] + f"{INPUTS_COMMENT} {stamp}\n" + text[at:]
 
 
 def _on_source_read(app, docname, source):

@@ -7,13 +7,14 @@ not by id, so the tests survive edits to the data.
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from afghan_relations import dates, load
+from afghan_relations import SetupError, dates, load
 from afghan_relations.validate import DataError, count_rows, validate_package
 
 DATE_SHAPES = "a date like YYYY, YYYY-MM, YYYY-MM-DD, YYYX (decade) or START/END (either end may be '..')"
@@ -445,3 +446,50 @@ def test_frictionless_also_rejects_a_bad_date_shape(data):
 def test_there_is_a_loader_for_every_resource(real_data):
     assert load.DATASETS == [resource["name"] for resource in load.datapackage()["resources"]]
     assert all(len(getattr(load, name)()) > 0 for name in load.DATASETS)
+
+
+# Where the data come from (afghan_relations.load.data_location)
+
+def test_data_location_prefers_an_explicit_folder(tmp_path, monkeypatch, real_data):
+    monkeypatch.setenv("AFGHAN_RELATIONS_DATA", str(real_data))
+    assert load.data_location(tmp_path) == (tmp_path, "given as data_dir")
+    assert load.data_location() == (real_data, "$AFGHAN_RELATIONS_DATA")
+
+
+def test_data_location_is_the_clone_data_when_run_from_a_clone(monkeypatch):
+    monkeypatch.delenv("AFGHAN_RELATIONS_DATA", raising=False)
+    folder, how = load.data_location()
+    assert folder == load.REPO / "data" and "clone" in how
+
+
+def test_data_location_falls_back_to_the_packaged_copy(tmp_path, monkeypatch, real_data):
+    """An installed package: no pyproject.toml beside it, its own data/ inside."""
+    package = tmp_path / "site-packages" / "afghan_relations"
+    shutil.copytree(real_data, package / "data")
+    monkeypatch.delenv("AFGHAN_RELATIONS_DATA", raising=False)
+    monkeypatch.setattr(load, "PACKAGE_DIR", package)
+    monkeypatch.setattr(load, "REPO", package.parent)
+    assert load.data_location() == (package / "data", "the copy installed with the package")
+
+
+def test_no_data_anywhere_is_one_line_saying_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("AFGHAN_RELATIONS_DATA", raising=False)
+    monkeypatch.setattr(load, "PACKAGE_DIR", tmp_path / "afghan_relations")
+    monkeypatch.setattr(load, "REPO", tmp_path)
+    with pytest.raises(SetupError) as error:
+        load.data_location()
+    assert "notebook kit" in str(error.value) and "\n" not in str(error.value)
+    assert error.value._render_traceback_() == [f"SetupError: {error.value}"]
+
+
+def test_a_folder_without_datapackage_is_refused_naming_it(tmp_path):
+    with pytest.raises(SetupError, match=f"no datapackage.json in {tmp_path}"):
+        load.events(data_dir=tmp_path)
+
+
+def test_require_stops_an_older_package_with_one_line(monkeypatch):
+    import afghan_relations
+    monkeypatch.setattr(afghan_relations, "__version__", "1.0.0")
+    afghan_relations.require("1.0.0")
+    with pytest.raises(SetupError, match="needs afghan_relations 1.1.0 or newer, and 1.0.0 is installed"):
+        afghan_relations.require("1.1.0")

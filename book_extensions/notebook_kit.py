@@ -1,0 +1,103 @@
+"""The notebook kit: one zip in the site with every chapter, the book's package and how to run them.
+
+`_build/html/_static/<kit name>` holds, in one folder:
+- `notebooks/`: the readers' notebooks (book_extensions/reader_notebooks.py);
+- the wheel of the book's package, which carries the data (`make wheel` builds it into
+  `_build/wheel/`; the build stops when it is missing or of another version);
+- `requirements.txt`: `kit/requirements.txt` (exact pins) and the wheel;
+- `README.md`: `kit/README.md` (venv, one install command, `jupyter lab`).
+The zip is the same bytes for the same inputs: fixed dates and modes.
+
+The prose links to the kit with the role {notebook-kit}`text`: a link on the web; in
+print, the text and a note that the kit is on the book's website.
+"""
+import zipfile
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.osutil import relative_uri
+
+from book_extensions.reader_notebooks import notebook_pages, reader_path
+
+KIT_DIR = Path("kit")
+WHEEL_DIR = Path("_build", "wheel")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build date in the kit
+
+
+def kit_name(config):
+    """The kit's file name, with the book's version."""
+    return f"afghan-relations-notebooks-{config.release}.zip"
+
+
+def wheel_path(app):
+    """The book's wheel for this release, or a clear error."""
+    wheels = sorted(Path(app.confdir, WHEEL_DIR).glob(f"afghan_relations-{app.config.release}-*.whl"))
+    if len(wheels) != 1:
+        found = ", ".join(p.name for p in Path(app.confdir, WHEEL_DIR).glob("*.whl")) or "nothing"
+        raise ExtensionError(
+            f"notebook kit: need exactly one wheel afghan_relations-{app.config.release}-*.whl in "
+            f"{WHEEL_DIR}/ (found {found}): run `make wheel` (`make book` does)")
+    return wheels[0]
+
+
+def kit_files(app):
+    """{path inside the kit: bytes}."""
+    wheel = wheel_path(app)
+    requirements = Path(app.confdir, KIT_DIR, "requirements.txt").read_text(encoding="utf-8")
+    files = {
+        "README.md": Path(app.confdir, KIT_DIR, "README.md").read_bytes(),
+        "requirements.txt": (requirements.rstrip("\n") + f"\n./{wheel.name}\n").encode("utf-8"),
+        wheel.name: wheel.read_bytes(),
+    }
+    for page in notebook_pages(app):
+        files[f"notebooks/{Path(page).name}.ipynb"] = reader_path(app, page).read_bytes()
+    return files
+
+
+def write_zip(path, folder, files):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as kit:
+        for name in files:
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            kit.writestr(info, files[name])
+
+
+def write_kit(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    name = kit_name(app.config)
+    write_zip(Path(app.outdir, "_static", name), name.removesuffix(".zip"), kit_files(app))
+
+
+class kit_link(nodes.Inline, nodes.TextElement):
+    """Where the prose links to the notebook kit; resolved for each builder."""
+
+
+def kit_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    return [kit_link(rawtext, text)], []
+
+
+class ResolveKitLinks(SphinxPostTransform):
+    default_priority = 100
+
+    def run(self):
+        for node in list(self.document.findall(kit_link)):
+            text = node.astext()
+            if self.app.builder.format == "html":
+                page = self.env.path2doc(self.document["source"])
+                uri = relative_uri(self.app.builder.get_target_uri(page), f"_static/{kit_name(self.config)}")
+                node.replace_self(nodes.reference(text, text, refuri=uri))
+            else:
+                node.replace_self(nodes.Text(f"{text} (on the book's website)"))
+
+
+def setup(app):
+    app.add_node(kit_link)
+    app.add_role("notebook-kit", kit_role)
+    app.add_post_transform(ResolveKitLinks)
+    # after reader_notebooks (priority 500) has written the notebooks
+    app.connect("build-finished", write_kit, priority=600)
