@@ -80,7 +80,7 @@ def plot_chronology(events, periods, relationships=None, xlim=X_RANGE, title=Non
     _shade_periods(ax, periods, xlim=xlim)
     lo, hi = _years(shown)
     lanes = {r: len(relationships) - 1 - i for i, r in enumerate(relationships)}
-    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi)):
+    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi, strict=True)):
         jitter = ((k % 5) - 2) * 0.09
         _span_or_point(ax, a, b, lanes[row.relationship] + jitter,
                        style.RELATIONSHIP_COLOURS[row.relationship],
@@ -123,7 +123,7 @@ TRANSACTION_MARKERS = {"disbursement": "o", "commitment": "s", "pledge": "D", "t
 def _aid_amount_panel(ax, flows, constant_dollars=None):
     """Stated amounts: a mark at its year, a bar over a multi-year span, an arrow for 'more than'."""
     lo, hi = _years(flows)
-    for row, a, b in zip(flows.itertuples(), lo, hi):
+    for row, a, b in zip(flows.itertuples(), lo, hi, strict=True):
         colour = style.AID_KIND_COLOURS[row.kind]
         amount = row.amount_best / 1e6
         if constant_dollars is not None:
@@ -154,7 +154,7 @@ def _aid_amount_panel(ax, flows, constant_dollars=None):
 def _aid_unquantified_panel(ax, flows):
     """Flows the sources state without an amount, one line each."""
     lo, hi = _years(flows)
-    for i, (row, a, b) in enumerate(zip(flows.itertuples(), lo, hi)):
+    for i, (row, a, b) in enumerate(zip(flows.itertuples(), lo, hi, strict=True)):
         y = len(flows) - 1 - i
         colour = style.AID_KIND_COLOURS[row.kind]
         _span_or_point(ax, a, b, y, colour, marker=TRANSACTION_MARKERS[row.transaction], size=18,
@@ -235,18 +235,18 @@ def _act_legend(ax, acts):
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=7)
 
 
-def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="2021-08-01",
-                            until="2026-02-28", annotate=False, title=None):
+def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, until="2026-02-28", annotate=False,
+                            title=None):
     """One row per state, one mark per step since the Taliban's return; bars mark steps dated only to a span."""
     names = actors.set_index("actor_id")["name"]
-    shown = steps[steps["actor"].isin(states) & (steps["date_max"].fillna(steps["date_min"]) >= since)]
-    shown = shown.sort_values("date_min")
-    xlim = analysis.decimal_year([pd.Timestamp(since), pd.Timestamp(until)]).tolist()
+    shown = analysis.since_taliban_return(steps)
+    shown = shown[shown["actor"].isin(states)].sort_values("date_min")
+    xlim = analysis.decimal_year([analysis.TALIBAN_RETURN, pd.Timestamp(until)]).tolist()
     fig, ax = _new_figure(1.3 + 0.42 * len(states) + (1.6 if annotate else 0))
     rows = {s: len(states) - 1 - i for i, s in enumerate(states)}
     lo, hi = _years(shown)
     placed = {}
-    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi)):
+    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi, strict=True)):
         marker, colour = style.ACT_STYLES[row.act]
         y = rows[row.actor]
         if not np.isnan(b) and b - a > 0.1:  # known only to lie in a span
@@ -299,14 +299,14 @@ def plot_recognition_history(steps, actors):
         part = steps[mask].sort_values("date_min", na_position="first")
         lo, hi = _years(part)
         last_x, stacked = -np.inf, 0
-        for row, a, b in zip(part.itertuples(), lo, hi):
+        for row, a, b in zip(part.itertuples(), lo, hi, strict=True):
             marker, colour = style.ACT_STYLES[row.act]
             x = a if np.isnan(b) else b if np.isnan(a) else (a + b) / 2
             stacked = stacked + 1 if x - last_x < 4 else 0  # steps within a few years stack downwards
             last_x = x
             y_mark = y - 0.17 * stacked
-            ax.scatter([x], [y_mark], marker=marker, s=130 if marker == "*" else 70, color=colour, edgecolors="white", linewidths=0.5,
-                       zorder=3)
+            ax.scatter([x], [y_mark], marker=marker, s=130 if marker == "*" else 70, color=colour,
+                       edgecolors="white", linewidths=0.5, zorder=3)
             if not pd.isna(row.order_rank):
                 ax.annotate(f"{row.order_claim} ({row.date[:4]})", (x, y_mark), xytext=(-8, 0),
                             textcoords="offset points", ha="right", va="center",

@@ -5,6 +5,7 @@ Every view is drawn in advance; a Dropdown is linked to a Stack in the browser
 widget state; the PDF shows the book's numbered figure instead.
 """
 import base64
+import html
 import io
 
 import ipywidgets as widgets
@@ -17,7 +18,9 @@ def figure_html(fig, alt):
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    alt = alt.replace('"', "'")
+    # Data is text, never markup: an alt may quote a source or name "A & B". Double quotes become
+    # single ones (as they always have), the rest is escaped for the attribute.
+    alt = html.escape(alt.replace('"', "'"), quote=False)
     return (f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
             f'style="max-width:100%;height:auto;display:block">')
 
@@ -130,7 +133,7 @@ def aid_explorer(aid):
 
 def recognition_explorer(steps, actors):
     """Recognition ladders: all states or one state (annotated), all steps or one kind of step."""
-    from . import figures
+    from . import analysis, figures
     names = actors.set_index("actor_id")["name"]
     views = {}
     step_groups = {"All steps": list(steps["act"].cat.categories),
@@ -139,14 +142,14 @@ def recognition_explorer(steps, actors):
                    "Recognition, withheld or refused": ["formal_recognition", "recognition_withheld", "refusal"]}
     for group, acts in step_groups.items():
         shown = steps[steps["act"].isin(acts)]
-        alt = f"{group} since August 2021, one row per state; {len(shown)} steps in all."
+        alt = f"{group} since {analysis.TALIBAN_RETURN:%B %Y}, one row per state; {len(shown)} steps in all."
         views[f"All states: {group.lower()}"] = (
             figures.plot_recognition_ladder(shown, actors), alt)
     for state in figures.RECOGNITION_STATES:
         own = steps[steps["actor"] == state]
-        recent = own[own["date_max"].fillna(own["date_min"]) >= "2021-08-01"]
+        recent = analysis.since_taliban_return(own)
         acts = ", ".join(a.replace("_", " ") for a in recent.sort_values("date_min")["act"])
         views[f"{names[state]}"] = (
             figures.plot_recognition_ladder(own, actors, states=[state], annotate=True),
-            f"{names[state]} since August 2021, in order: {acts}.")
+            f"{names[state]} since {analysis.TALIBAN_RETURN:%B %Y}, in order: {acts}.")
     return explorer("Show", views)

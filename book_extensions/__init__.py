@@ -16,11 +16,34 @@ chapters' own package, afghan_relations, and on the data).
 - bibliography: the .bib generated from data/sources.csv, author–date labels
 - book_index: index entries for the actors and places the prose names (aliases lead to them)
 """
-from . import (bibliography, book_index, cell_ids, downloads, edition, execution_inputs, notebook_kit,
-               page_scripts, pdf_book, reader_notebooks, widget_js)
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, reader_notebooks, notebook_kit, downloads,
-           edition, pdf_book, bibliography, book_index)
+from . import (
+    bibliography,
+    book_index,
+    cell_ids,
+    downloads,
+    edition,
+    execution_inputs,
+    notebook_kit,
+    page_scripts,
+    pdf_book,
+    reader_notebooks,
+    widget_js,
+)
+
+MODULES = (
+    cell_ids,
+    execution_inputs,
+    widget_js,
+    page_scripts,
+    reader_notebooks,
+    notebook_kit,
+    downloads,
+    edition,
+    pdf_book,
+    bibliography,
+    book_index,
+)
 
 
 def setup(app):

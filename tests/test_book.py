@@ -9,10 +9,10 @@ import json
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[1]
 HTML = REPO / "_build" / "html"
@@ -43,38 +43,15 @@ def glued(chapter):
     return out
 
 
-class Figures(HTMLParser):
-    """<figure id=...> elements with their <img> attributes and caption text."""
-
-    def __init__(self):
-        super().__init__()
-        self.figures, self.current, self.in_caption = {}, None, False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "figure" and attrs.get("id"):
-            self.current = attrs["id"]
-            self.figures[self.current] = {"img": None, "caption": ""}
-        elif tag == "img" and self.current:
-            self.figures[self.current]["img"] = attrs
-        elif tag == "figcaption":
-            self.in_caption = True
-
-    def handle_endtag(self, tag):
-        if tag == "figcaption":
-            self.in_caption = False
-        elif tag == "figure":
-            self.current = None
-
-    def handle_data(self, data):
-        if self.current and self.in_caption:
-            self.figures[self.current]["caption"] += data
-
-
 def figures_of(page):
-    parser = Figures()
-    parser.feed((HTML / "chapters" / f"{page}.html").read_text(encoding="utf-8"))
-    return parser.figures
+    """{id: {"img": attributes of its <img> or None, "caption": text}} of the page's <figure id=...> elements."""
+    soup = BeautifulSoup((HTML / "chapters" / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    found = {}
+    for figure in soup.find_all("figure", id=True):
+        img, caption = figure.find("img"), figure.find("figcaption")
+        found[figure["id"]] = {"img": dict(img.attrs) if img else None,
+                               "caption": caption.get_text() if caption else ""}
+    return found
 
 
 def declared_figures(chapter_path):
@@ -131,7 +108,9 @@ def test_treaty_figure_legend_counts_equal_the_data():
     text = svg_text(figures_of("07-treaty-counts")["fig-treaty-counts"])
     treaties = rows("treaties")
     russian = {"XRE", "XSR", "SUN", "RUS"}
-    afghan = lambda a: a == "AFG" or a.startswith("AFG-")
+    def afghan(actor):
+        return actor == "AFG" or actor.startswith("AFG-")
+
     with_russia = sum(1 for t in treaties if {t["party_a"], t["party_b"]} & russian
                       and any(afghan(p) for p in (t["party_a"], t["party_b"])))
     about_afghanistan = sum(1 for t in treaties if t["about"] == "AFG")

@@ -4,6 +4,8 @@ import pytest
 
 from afghan_relations import analysis, load
 
+pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
+
 DATASETS_WITH_EVIDENCE = ["sources", "actors", "places", "aliases", "events", "treaties",
                           "aid_flows", "recognition_steps", "claims"]
 ID_COLUMNS = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",

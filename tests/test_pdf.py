@@ -13,17 +13,17 @@ import subprocess
 import unicodedata
 from datetime import date
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+from repository import ROOT, config, pdf_name
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+CONFIG = config()
 CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 LATEX = ROOT / "_build" / "latex"
-STEM = Path(CONFIG["latex"]["latex_documents"]["targetname"]).stem
+STEM = Path(pdf_name()).stem
 PDF, TEX, LOG = (LATEX / f"{STEM}.{ext}" for ext in ("pdf", "tex", "log"))
 HTML = ROOT / "_build" / "html"
 PDF_IN_HTML = HTML / "_static" / PDF.name  # where `make pdf` copies it
@@ -108,32 +108,11 @@ def expected_headings():
     return headings
 
 
-class Captions(HTMLParser):
-    """Caption texts (without "Fig. 1") of figures and tables in a built HTML page."""
-
-    def __init__(self):
-        super().__init__()
-        self.captions, self._depth, self._text, self._in_caption = [], 0, None, 0
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        self._in_caption += tag in ("figcaption", "caption")
-        if self._text is not None:
-            self._depth += 1
-        elif "caption-text" in classes and self._in_caption:  # not the sidebar's part captions
-            self._text, self._depth = [], 1
-
-    def handle_endtag(self, tag):
-        self._in_caption -= tag in ("figcaption", "caption")
-        if self._text is not None:
-            self._depth -= 1
-            if self._depth == 0:
-                self.captions.append("".join(self._text).strip())
-                self._text = None
-
-    def handle_data(self, data):
-        if self._text is not None:
-            self._text.append(data)
+def captions_of(page):
+    """Caption texts (without "Fig. 1") of the figures and tables of a built HTML page, in order."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    # .caption-text inside <figcaption> or <caption>: not the sidebar's part captions
+    return [span.get_text().strip() for span in soup.select("figcaption .caption-text, caption .caption-text")]
 
 
 def html_captions():
@@ -141,9 +120,7 @@ def html_captions():
         pytest.skip("no built HTML book to read the captions from: run `make book`")
     captions = {}
     for page in sorted((HTML / "chapters").glob("*.html")):
-        parser = Captions()
-        parser.feed(page.read_text(encoding="utf-8"))
-        captions[page.stem] = parser.captions
+        captions[page.stem] = captions_of(page)
     return captions
 
 

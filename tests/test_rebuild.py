@@ -1,8 +1,8 @@
 """A trustworthy build: offline, deterministic, never stale, and strict about bad input.
 
 Each test works in throw-away copies of the working tree (never in the repository's
-own _build/), built with the Makefile's command (`jupyter-book build . -W -n
---keep-going`) and PYTHONPATH pointing at the copy, so the copy's package is used:
+own _build/), built with the Makefile's command (BUILD_COMMAND, `make -s
+print-build-command`) and PYTHONPATH pointing at the copy, so the copy's package is used:
 
 - `book`: a cold build with the network cut (`unshare -n`; without it, proxies
   pointing nowhere), so it also proves the book builds offline;
@@ -25,15 +25,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from bench import copy_tree, env_for  # noqa: E402  (tools/bench.py: the same copy and build as `make bench`)
+from repository import BIN, ROOT, build_command, copy_tree, env_for  # the same copy and build as `make bench`
 
 pytestmark = pytest.mark.slow
 
-BIN = Path(sys.executable).parent
-BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+BUILD = build_command()
 EXECUTING = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executing notebook")
 CSV_ROW = re.compile(r"^(AF004,(?:[^,\n]*,){12})1000000000,1000000000,", re.M)
 NEW_AMOUNT = "1700000000"  # AF004, Soviet aid 1954-1978: "more than $1 billion" becomes 1.7
@@ -50,9 +46,9 @@ def network_cut():
     127.0.0.1. Without it: proxies pointing at a closed port (stops HTTP(S) fetches only).
     """
     prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
-    if shutil.which("unshare") and shutil.which("ip"):
-        if subprocess.run(prefix + ["true"], capture_output=True).returncode == 0:
-            return prefix, "unshare -n"
+    if (shutil.which("unshare") and shutil.which("ip")
+            and subprocess.run(prefix + ["true"], capture_output=True).returncode == 0):
+        return prefix, "unshare -n"
     return [], "proxies pointing at a closed port"
 
 
@@ -100,7 +96,8 @@ def code_chapters(folder):
 
 
 def readers_of(folder, dataset):
-    """Chapters whose code loads `dataset` (or every dataset), read from their source, not from book_extensions/execution_inputs.py."""
+    """Chapters whose code loads `dataset` (or every dataset), read from their source (not from
+    book_extensions/execution_inputs.py)."""
     pattern = re.compile(rf"\bload\.{dataset}\(|\bload\.DATASETS\b|getattr\(\s*load\b")
     return {p.stem for p in (folder / "chapters").glob("*.md") if pattern.search(p.read_text(encoding="utf-8"))}
 
@@ -185,9 +182,9 @@ def test_html_identical_apart_from_stated_differences(book, book2):
         x, y = (a / name).read_bytes(), (b / name).read_bytes()
         if x == y:
             continue
-        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css"):
-            if normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
-                continue
+        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css") and \
+                normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
+            continue
         differ.append(str(name))
     assert not differ, f"files differ between two clean builds: {differ}"
 

@@ -4,7 +4,7 @@ Every build runs in a throw-away copy of the working tree (tracked and untracked
 not ignored, files; the vendored widget JavaScript is copied from _build/vendor),
 never in the repository's own _build/, with PYTHONPATH pointing at the copy so
 its package is the one imported. The build command is the Makefile's
-(`jupyter-book build . -W -n --keep-going`), timed with time.perf_counter.
+(`make -s print-build-command`), timed with time.perf_counter.
 
 Scenarios, each repeated --runs times (median reported):
   cold        empty _build (execution cache included): every chapter executed
@@ -35,8 +35,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+sys.path.insert(0, str(ROOT / "tests"))
+# The copy of the tree, its environment and the build command are the tests' (tests/test_rebuild.py).
+from repository import BIN, build_command, copy_tree, env_for  # noqa: E402
+
+BUILD = build_command()
+BUILD_TEXT = " ".join([Path(BUILD[0]).name, *BUILD[1:]])  # as the Makefile prints it
 EXECUTED = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executed notebook in ([\d.]+) seconds")
 
 PROSE_CHAPTER = "chapters/07-treaty-counts.md"
@@ -44,36 +48,6 @@ CODE_CHAPTER = "chapters/07-treaty-counts.md"
 CSV_FILE = "data/aid_flows.csv"
 CSV_ROW = "AF004"  # Soviet aid 1954-1978, "more than $1 billion": in a figure and a glued total
 TARGETS = {"cold": 90, "no-op": 5, "prose edit": 15, "code edit": 15}  # one-chapter edits < 15 s
-
-
-def copy_tree(dest, root=ROOT):
-    """The working tree's files (tracked and untracked, not ignored) and the vendored JS and boundaries, into dest.
-
-    Outside a git checkout (e.g. in a copy made by this function): everything but the
-    virtual environment, _build and caches."""
-    listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], cwd=root,
-                            capture_output=True)
-    if listed.returncode == 0 and (root / ".git").exists():
-        for name in filter(None, listed.stdout.decode().split("\0")):
-            src = root / name
-            if src.is_file():
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest / name)
-    else:
-        shutil.copytree(root, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
-            ".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules"))
-    vendor = root / "_build" / "vendor"
-    if vendor.is_dir():
-        shutil.copytree(vendor, dest / "_build" / "vendor")
-    else:
-        subprocess.run([sys.executable, "tools/vendor_js.py"], cwd=dest, check=True)
-        subprocess.run([sys.executable, "tools/vendor_boundaries.py"], cwd=dest, check=True)
-
-
-def env_for(copy):
-    env = dict(os.environ, PYTHONPATH=str(copy), PATH=f"{BIN}:{os.environ['PATH']}")
-    env.pop("AFGHAN_RELATIONS_DATA", None)
-    return env
 
 
 def build(folder, env, extra=()):
@@ -148,7 +122,7 @@ def bench_book(copy, runs, bench):
         text = csv.read_text()
         amount = 1_000_000_000 + (i + 1) * 100_000_000
         text, n = re.subn(rf"^({CSV_ROW},(?:[^,\n]*,){{12}})(\d+),(\d+),",
-                          lambda m: f"{m.group(1)}{amount},{amount},", text, flags=re.M)
+                          lambda m, amount=amount: f"{m.group(1)}{amount},{amount},", text, flags=re.M)
         assert n == 1, f"{CSV_ROW} not found in {CSV_FILE}"
         csv.write_text(text)
         bench.record("CSV edit", build(copy, env))
@@ -190,7 +164,7 @@ def bench_tests(copy, bench):
     seconds, rc, log, _ = build(copy, env)
     (copy / "_build" / "build.log").write_text(log)
     if rc == 0:
-        (copy / "_build" / "build-ok").write_text(" ".join(BUILD[1:]) + "\n")
+        (copy / "_build" / "build-ok").write_text(BUILD_TEXT + "\n")
     for label, marker in (("tests, not slow (`pytest -m 'not slow'`; n = 1)", "not slow"),
                           ("tests, slow only (`pytest -m slow`; n = 1)", "slow")):
         start = time.perf_counter()
@@ -249,13 +223,14 @@ def report(bench, runs, args):
         "",
         f"- date: {datetime.date.today().isoformat()}; commit {commit}{' + uncommitted changes' if dirty else ''}",
         f"- machine: {m['nproc']} cores (nproc), {m['ram']} RAM, {m['cpu']}; {m['os']}",
-        f"- Python {m['python']}; build command `jupyter-book build . -W -n --keep-going` in a copy of the tree",
+        f"- Python {m['python']}; build command `{BUILD_TEXT}` in a copy of the tree",
         f"- n = {runs} runs per scenario, median shown (time.perf_counter, wall clock, whole command);"
         " the one-off rows (PDF, tests) are n = 1",
         "",
         "## Builds: this book and the Jupyter Book template",
         "",
-        "| scenario | this book (s) | template book (s) | ratio ours/template | target (s) | exit status (ours) | runs (ours, s) |",
+        "| scenario | this book (s) | template book (s) | ratio ours/template | target (s) | exit status (ours) "
+        "| runs (ours, s) |",
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for scenario in ("cold", "no-op", "prose edit", "code edit", "CSV edit"):
@@ -292,7 +267,8 @@ def report(bench, runs, args):
     lines += ["", f"Chapters that load `aid_flows` (`load.aid_flows()` or `load.DATASETS`): "
               f"{', '.join(getattr(bench, 'csv_readers', []))}.", ""]
     lines += ["## Execution time per notebook (cold builds)", "",
-              "| notebook | median of the cold builds' logs (s) | jupyter-cache `execution_seconds`, last cold build (s) | target < 10 s |",
+              "| notebook | median of the cold builds' logs (s) "
+              "| jupyter-cache `execution_seconds`, last cold build (s) | target < 10 s |",
               "|---|---:|---:|---|"]
     per = {}
     for executed in bench.executed.get("cold", []):
