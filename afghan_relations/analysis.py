@@ -297,9 +297,9 @@ def event_places(events, places, aliases):
     aliases.csv) named in its title or notes is there too ("Samarkand and Kokand",
     "a consulate in Mazar-i-Sharif"), so each place of an event gets the event's date.
     """
-    spellings = {name: pid for pid, name in zip(places["place_id"], places["name"])}
+    spellings = {name: pid for pid, name in zip(places["place_id"], places["name"], strict=True)}
     spellings.update({a: pid for a, pid, table in zip(aliases["alias"], aliases["entity_id"],
-                                                      aliases["entity_table"]) if table == "places"})
+                                                      aliases["entity_table"], strict=True) if table == "places"})
     pattern = _name_pattern(spellings)
     pairs = []
     for row in events.itertuples():

@@ -229,7 +229,7 @@ def _kind_legend(fig, kinds, anchor, ncols=1):
 
 def _state_names(actors):
     states = actors[actors["kind"] == "state"]
-    return dict(zip(states["actor_id"], states["name"]))
+    return dict(zip(states["actor_id"], states["name"], strict=True))
 
 
 def plot_overview_map(places, coordinates, actors, world):
@@ -256,7 +256,7 @@ def plot_overview_map(places, coordinates, actors, world):
     box = geography.CENTRAL_ASIA
     locator.add_patch(Rectangle((box.west, box.south), box.east - box.west, box.north - box.south, fill=False,
                                 edgecolor=TEXT, lw=1.0, zorder=4))
-    for _, name, kind, lon, lat in on_locator:
+    for _, _, kind, lon, lat in on_locator:
         _draw_place(locator, lon, lat, kind)
     _place_labels(locator, [(lon, lat, name, "normal", "normal") for _, name, _, lon, lat in on_locator])
 
@@ -264,7 +264,7 @@ def plot_overview_map(places, coordinates, actors, world):
     _draw_countries(detail, world, geography.CENTRAL_ASIA)
     _label_countries(detail, world, geography.CENTRAL_ASIA, _state_names(actors))
     _draw_river(detail, world, width=1.6)
-    for _, name, kind, lon, lat in on_detail:
+    for _, _, kind, lon, lat in on_detail:
         _draw_place(detail, lon, lat, kind)
     _place_labels(detail, [(lon, lat, name, "italic" if kind in ("region", "river") else "normal", "normal")
                            for _, name, kind, lon, lat in on_detail])
@@ -357,7 +357,7 @@ def casa_flows(flows):
 
 
 def _casa_arrow(ax, world, region, flows):
-    """A project from Tajikistan across Afghanistan (CASA-1000) as an arrow between the two end states: direction only."""
+    """A project from Tajikistan across Afghanistan (CASA-1000): an arrow between the end states, direction only."""
     for row in casa_flows(flows).itertuples():
         name = row.description.split(",")[0]
         ends = [_country_label_point(world[geography.ISO_NUMERIC[code]], region)

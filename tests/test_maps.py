@@ -166,7 +166,7 @@ def _rewrite_coordinates(folder, change):
 
 
 def test_a_place_without_coordinates_stops_validation_naming_place_and_file(data):
-    _rewrite_coordinates(data, lambda lines: [l for l in lines if not l.startswith("kokand,")])
+    _rewrite_coordinates(data, lambda lines: [line for line in lines if not line.startswith("kokand,")])
     with pytest.raises(DataError, match=r"data/reference/place_coordinates\.csv: .*'Kokand' \(kokand\)"):
         geography.check_coordinates(data)
     result = subprocess.run([sys.executable, "-m", "afghan_relations", "validate", "--data", str(data)],
@@ -176,13 +176,13 @@ def test_a_place_without_coordinates_stops_validation_naming_place_and_file(data
 
 
 def test_a_place_outside_every_map_stops_validation(data):
-    _rewrite_coordinates(data, lambda lines: [l.replace("41.38555,60.36408", "-33.9,18.4") for l in lines])
+    _rewrite_coordinates(data, lambda lines: [line.replace("41.38555,60.36408", "-33.9,18.4") for line in lines])
     with pytest.raises(DataError, match=r"place_coordinates\.csv.*'Khiva' \(khiva\) at -33\.9°N 18\.4°E lies outside"):
         geography.check_coordinates(data)
 
 
 def test_a_bad_latitude_names_file_row_and_column(data):
-    _rewrite_coordinates(data, lambda lines: [l.replace("34.52813,69.17233", "north,69.17233") for l in lines])
+    _rewrite_coordinates(data, lambda lines: [line.replace("34.52813,69.17233", "north,69.17233") for line in lines])
     with pytest.raises(DataError, match=r"place_coordinates\.csv, row 2, column 'latitude'"):
         geography.check_coordinates(data)
 
@@ -190,7 +190,7 @@ def test_a_bad_latitude_names_file_row_and_column(data):
 @needs_boundaries
 def test_a_place_outside_a_maps_region_stops_that_map(data, world):
     # Khiva moved to the Caspian's shore: still on the overview's locator, but off the advance map.
-    _rewrite_coordinates(data, lambda lines: [l.replace("41.38555,60.36408", "41.0,52.0") for l in lines])
+    _rewrite_coordinates(data, lambda lines: [line.replace("41.38555,60.36408", "41.0,52.0") for line in lines])
     geography.check_coordinates(data)  # inside the overview's regions
     places, coordinates = load.places(data), load.place_coordinates(data)
     advance = analysis.russian_advance(load.events(data), load.periods(data), places, load.aliases(data))
