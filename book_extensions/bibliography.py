@@ -160,7 +160,9 @@ class RoundAuthorYear(AuthorYearReferenceStyle):
 
 def _on_config_inited(app, config):
     # sphinxcontrib-bibtex notices a changed .bib (by its mtime) and rereads the pages that cite it.
-    write_bib(app.srcdir)
+    # Only for a book that cites from it (_config.yml: bibtex_bibfiles).
+    if str(BIB_FILE) in (getattr(config, "bibtex_bibfiles", None) or []):
+        write_bib(app.srcdir)
 
 
 def _listitem_entries(app, pagename, templatename, context, doctree):

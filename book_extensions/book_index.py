@@ -33,6 +33,8 @@ def _rows(srcdir, name):
 
 def index_terms(srcdir):
     """{spelling: canonical index term} for every actor, place and alias, and {alias: term} of the aliases."""
+    if not all((Path(srcdir) / "data" / f"{name}.csv").is_file() for name in ("actors", "places", "aliases")):
+        return {}, {}  # a book without the data has nothing to index
     canonical = {}
     for row in _rows(srcdir, "actors"):
         canonical[("actors", row["actor_id"])] = row["name"]
@@ -77,6 +79,8 @@ class IndexMentions(SphinxTransform):
     def apply(self):
         env = self.env
         spellings, aliases = index_terms(env.srcdir)  # three small CSVs: read afresh, never stale
+        if not spellings:
+            return
         pattern = spelling_pattern(spellings)
         docname = env.docname
         if any(INDEX_PAGE_LABEL in section.get("ids", []) for section in self.document.findall(nodes.section)):
