@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Bbox
 
-from . import analysis, geography, style
+from . import analysis, dates, geography, style
 
 LAND = "#EDEDED"
 AFGHANISTAN = "#F7E9CF"
@@ -376,9 +376,9 @@ def _casa_arrow(ax, world, region, flows):
 def _unplaced_notes(unplaced, flows):
     lines = ["Not placed by the sources, so not on the map:"]
     for row in unplaced.itertuples():
-        lines.append(textwrap.shorten(f"• {row.date.replace('/', '–')}: {row.title}", 110))
+        lines.append(textwrap.shorten(f"• {dates.for_readers(row.date)}: {row.title}", 110))
     links = flows[(flows["kind"] == "project") & ~flows.index.isin(casa_flows(flows).index)
                   & flows["recipient"].map(lambda r: "TJK" in r and "AFG" in r)]
     for row in links.itertuples():
-        lines.append(textwrap.shorten(f"• {row.period.replace('/', '–')}: {row.description}", 110))
+        lines.append(textwrap.shorten(f"• {dates.for_readers(row.period)}: {row.description}", 110))
     return lines

@@ -38,6 +38,12 @@ TYPES = {"string", "integer", "number", "date"}  # the types load._typed convert
 LISTED_CODES = 12  # enums up to this long are spelled out in the message
 LABEL_ERRORS = (errors.LabelError, errors.HeaderError)
 CELL_COUNT_ERRORS = (errors.MissingCellError, errors.ExtraCellError, errors.BlankRowError)
+# Characters no text of the sources can hold: C0 and C1 controls other than tab and line breaks
+# (they cannot be typeset, and XML, hence SVG, forbids most of them). Anything else, markup-like
+# or not, is text, and each page escapes it for its target (book.myst_text, figures.literal...).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A resource's path: a file name in the data folder, which the appendix links to as it is.
+RESOURCE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.csv")
 
 
 class DataError(Exception):
@@ -196,6 +202,20 @@ class BookCheck(Check):
 
     def problem(self, row, column, message):
         return self.Errors[0].from_row(row, note=message, field_name=column)
+
+
+@attrs.define(kw_only=True, repr=False)
+class PlainText(BookCheck):
+    """Cells without control characters; any other character is text, shown as written."""
+
+    type = "book-plain-text"
+
+    def validate_row(self, row):
+        for field in self.fields():
+            control = CONTROL.search(self.raw(row, field["name"]))
+            if control:
+                got = f"U+{ord(control.group()):04X} at character {control.start() + 1}"
+                yield self.problem(row, field["name"], f"expected text without control characters, got {got}")
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -361,7 +381,7 @@ class NamedTableReferences(BookCheck):
 
 def book_checks(book):
     """The book's rules, in the order their problems are reported within a row."""
-    kinds = [PlainNumbers, WordLimits, EdtfDates, DerivedDays, AmountRules, ListedIds, NamedTableReferences]
+    kinds = [PlainText, PlainNumbers, WordLimits, EdtfDates, DerivedDays, AmountRules, ListedIds, NamedTableReferences]
     return [kind(book=book) for kind in kinds]
 
 
@@ -530,9 +550,18 @@ def validate_resource(book, resource, frictionless_resource):
         raise DataError(table.file, message, row=row, column=column)
 
 
+def check_paths(book):
+    """Every resource a CSV file of the data folder, named as it is (the data appendix links to it)."""
+    for name, resource in book.resources.items():
+        if not RESOURCE_PATH.fullmatch(str(resource.get("path", ""))):
+            raise DataError("datapackage.json", f"expected the path of {name} to be the name of a CSV file "
+                                                f"in data/, got '{resource.get('path')}'")
+
+
 def validate_package(data_dir):
     """Check datapackage.json and every file it lists; raise DataError at the first problem."""
     book = BookPackage(data_dir)
+    check_paths(book)  # before any file is opened
     for name in book.resources:
         book.table(name)  # the bytes of every file first
     check_descriptor(book)

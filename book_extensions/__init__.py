@@ -11,8 +11,11 @@ chapters' own package, afghan_relations, and on the data).
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
 - notebook_kit: one zip with every notebook, the book's package and how to run them
 - downloads: the download menu's book-wide entries (PDF, notebook kit)
+- widget_state: the widgets' embedded state, which data cannot end or turn into markup
+- smartquotes: typographic quotes that leave the text's backslashes alone
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
+- print_ranges: no line break inside a range of years or dates in print
 - bibliography: the .bib generated from data/sources.csv, author–date labels
 - book_index: index entries for the actors and places the prose names (aliases lead to them)
 """
@@ -27,8 +30,11 @@ from . import (
     notebook_kit,
     page_scripts,
     pdf_book,
+    print_ranges,
     reader_notebooks,
+    smartquotes,
     widget_js,
+    widget_state,
 )
 
 MODULES = (
@@ -36,11 +42,14 @@ MODULES = (
     execution_inputs,
     widget_js,
     page_scripts,
+    widget_state,
+    smartquotes,
     reader_notebooks,
     notebook_kit,
     downloads,
     edition,
     pdf_book,
+    print_ranges,
     bibliography,
     book_index,
 )

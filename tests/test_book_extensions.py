@@ -45,6 +45,7 @@ def test_one_setup_connects_every_job(fixture_book):
         "reader_notebooks",
         "notebook_kit",
         "downloads",
+        "widget_state",
         "edition",
         "bibliography",
     }  # pdf_book adds post-transforms, book_index a transform

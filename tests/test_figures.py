@@ -22,7 +22,8 @@ def contrast_on_white(hex_colour):
 
 
 def texts(fig):
-    return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text()]
+    """The figure's text labels as a reader sees them (figures.literal writes a dollar as matplotlib's '\\$')."""
+    return [t.get_text().replace("\\$", "$") for ax in fig.axes for t in ax.texts if t.get_text()]
 
 
 def marks(ax):
@@ -221,5 +222,36 @@ def test_aid_figure_labels_each_stated_amount_and_lists_the_others(table):
         ]
     )
     fig = figures.plot_aid_flows(flows, (1950, 2030))
-    assert texts(fig) == ["more than $1 billion, 1954–78", "$30 million, 2005", "Food (alleged)"]
+    assert texts(fig) == ["more than $1 billion, 1954–1978", "$30 million, 2005", "Food (alleged)"]
     assert fig.axes[0].get_yscale() == "log"
+
+
+def test_recognition_ladder_axis_ends_on_the_last_day_of_the_data(real_data):
+    steps, actors = load.recognition_steps(), load.actors()
+    last_day = steps["date_max"].fillna(steps["date_min"]).max()
+    right = figures.plot_recognition_ladder(steps, actors).axes[0].get_xlim()[1]
+    assert right == analysis.decimal_year([last_day + pd.Timedelta(days=1)])[0]
+    # not a month beyond the data (it used to run to the end of February 2026; the data end 16 January)
+    assert right - analysis.decimal_year([last_day])[0] < 2 / 366
+
+
+def test_labels_from_the_data_are_shown_as_written(table):
+    """A '$' pair in a name would otherwise be typeset as mathtext."""
+    actors = pd.DataFrame({"actor_id": ["RUS"], "name": ["$x^2$ Russia"]})
+    steps = table(
+        [
+            {
+                "actor": "RUS",
+                "act": "formal_recognition",
+                "date": "2025-07-03",
+                "date_min": "2025-07-03",
+                "date_max": "2025-07-03",
+                "order_rank": 1,
+            }
+        ]
+    )
+    fig = figures.plot_recognition_ladder(steps, actors, states=["RUS"], annotate=True)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [r"\$x^2\$ Russia"]  # matplotlib's escaped dollar
+    assert [t._preprocess_math(t.get_text()) for t in ax.get_yticklabels()] == [("$x^2$ Russia", False)]
+    assert "3 July 2025: formal recognition" in texts(fig)  # the date as a reader writes it

@@ -209,6 +209,19 @@ def test_no_line_runs_off_the_page():
     assert not too_wide, "text sticks out of the text block:\n" + "\n".join(too_wide)
 
 
+# A line that ends in a number and a hyphen or dash, and a next line that starts with a number:
+# a date such as 1957-08-17 or 1924–1925 broken in two.
+BROKEN_DATE = re.compile(r"[0-9][-\u2010\u2011\u2013][ \t]*\n[ \t]*[0-9]")
+
+
+def test_no_date_is_broken_at_a_hyphen_or_dash():
+    # -raw: the text in the order TeX set it, so a table cell's lines follow each other
+    text = run("pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-")
+    assert re.search(r"[0-9]{4}\u2013[0-9]{4}", text), "expected year ranges such as 1924–1925 in the PDF"
+    broken = [text[max(0, m.start() - 30):m.end() + 10] for m in BROKEN_DATE.finditer(text)]
+    assert not broken, "dates broken across lines:\n" + "\n---\n".join(broken)
+
+
 def test_widgets_print_as_their_note():
     from afghan_relations.widgets import PRINT_NOTE
     text = "".join(pages())

@@ -527,3 +527,27 @@ def test_an_earlier_row_is_reported_before_a_later_one(data):
                        evidence="")
     assert early < late
     assert error_of(data) == f"data/events.csv, row {early}, column 'evidence': expected a value, got an empty cell"
+
+
+# --- Text is text: markup passes (pages escape it), characters no text holds do not ---
+
+@pytest.mark.parametrize("character, code", [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"),
+                                             ("\x0c", "U+000C"), ("\x7f", "U+007F"), ("\x85", "U+0085")])
+def test_control_characters_are_rejected_naming_file_row_and_column(data, character, code):
+    line = change_row(data, "events.csv", title=f"Treaty{character} signed")
+    assert error_of(data) == (f"data/events.csv, row {line}, column 'title': expected text without control "
+                              f"characters, got {code} at character 7")
+
+
+def test_markup_tabs_and_line_breaks_in_a_cell_are_text_and_pass(data):
+    change_row(data, "events.csv", title='<script>alert(1)</script> {download}`../README.md` $x$ | \\ %\n\tnext')
+    change_row(data, "actors.csv", name="[Name](https://example.com) *x* <img src=x onerror=alert(1)>")
+    validate_package(data)
+
+
+def test_a_resource_path_outside_the_data_folder_is_rejected(data):
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][1]["path"] = "../README.md"
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert error_of(data) == ("data/datapackage.json: expected the path of actors to be the name of a CSV file "
+                              "in data/, got '../README.md'")
