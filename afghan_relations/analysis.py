@@ -283,3 +283,48 @@ def conflicts(claims):
     preferred = claims[claims["rank"] == "preferred"].set_index(keys)["value"]
     counted = claims.groupby(keys, observed=True, sort=False).size().rename("n_claims")
     return counted.to_frame().join(preferred.rename("preferred")).reset_index()
+
+
+def _name_pattern(names):
+    import re
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+
+
+def event_places(events, places, aliases):
+    """(event_id, place_id) for every place an event is located at or names.
+
+    An event's `place` is where the source locates it; a place (or a spelling of it in
+    aliases.csv) named in its title or notes is there too ("Samarkand and Kokand",
+    "a consulate in Mazar-i-Sharif"), so each place of an event gets the event's date.
+    """
+    spellings = {name: pid for pid, name in zip(places["place_id"], places["name"], strict=True)}
+    spellings.update({a: pid for a, pid, table in zip(aliases["alias"], aliases["entity_id"],
+                                                      aliases["entity_table"], strict=True) if table == "places"})
+    pattern = _name_pattern(spellings)
+    pairs = []
+    for row in events.itertuples():
+        found = [] if pd.isna(row.place) else [row.place]
+        text = " ".join(str(t) for t in (row.title, row.notes) if not pd.isna(t))
+        found += [spellings[m] for m in pattern.findall(text)]
+        pairs += [(row.event_id, pid) for pid in dict.fromkeys(found)]
+    return pd.DataFrame(pairs, columns=["event_id", "place_id"])
+
+
+def russian_advance(events, periods, places, aliases):
+    """The imperial era's events in which the Russian Empire acted at a place: one row per place and event.
+
+    Columns place_id, name, year (of the event's first possible day), event_type, title; by year.
+    """
+    imperial = events_in_period(events, periods, "imperial")
+    russian = imperial[imperial["actors"].map(lambda actors: "XRE" in actors)]
+    located = event_places(russian, places, aliases).merge(russian, on="event_id")
+    located = located.merge(places[["place_id", "name"]], on="place_id")
+    located["year"] = located["date_min"].fillna(located["date_max"]).dt.year
+    return located.sort_values(["year", "event_id"])[["place_id", "name", "year", "event_type", "title"]]
+
+
+def unplaced_border_events(events):
+    """Armed clashes involving Tajikistan or the Tajik opposition that the sources place nowhere on the map."""
+    involved = events["actors"].map(lambda actors: bool({"TJK", "ORG-UTO"} & set(actors)))
+    return events[involved & (events["event_type"] == "armed_conflict") & events["place"].isna()] \
+        .sort_values("date_min")

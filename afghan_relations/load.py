@@ -15,12 +15,15 @@ import hashlib
 import os
 from pathlib import Path
 
+from . import geography
 from .errors import SetupError
 from .validate import read_datapackage, validate_package
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO = PACKAGE_DIR.parent
 ENV_DATA = "AFGHAN_RELATIONS_DATA"
+# Today's boundaries for the maps: tools/vendor_boundaries.py puts them here at build setup.
+BOUNDARIES = REPO / "_build" / "vendor" / "world-atlas" / "countries-50m.json"
 # The loader functions below, in the order of datapackage.json.
 DATASETS = ["sources", "actors", "places", "aliases", "events", "treaties", "aid_flows",
             "recognition_steps", "claims", "periods", "vocabularies"]
@@ -60,6 +63,9 @@ def data_dir(path=None):
     return folder
 
 
+_data_folder = data_dir  # for the loaders below, whose argument shadows the name
+
+
 def seeds_dir():
     """The source documents (../shared/seeds beside the repository, or $AFGHAN_RELATIONS_SEEDS), or None."""
     path = Path(os.environ.get("AFGHAN_RELATIONS_SEEDS") or REPO.parent / "shared" / "seeds")
@@ -80,7 +86,9 @@ def data_digest(folder):
 
 
 def _ensure_valid(folder):
-    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
+    # Subfolders too: the reference data (reference/) are checked against the data.
+    state = tuple((str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size)
+                  for p in sorted(folder.rglob("*")) if p.is_file())
     if _validated.get(folder) != state:
         if os.environ.get(VALIDATED_ENV) != data_digest(folder):
             validate_package(folder)
@@ -201,3 +209,34 @@ def reconciliation(name, data_dir=None):
     table = pd.read_csv(_data_folder(data_dir) / "reconciliation" / f"{name}.csv", dtype=str,
                         keep_default_na=False, encoding="utf-8")
     return table.astype(RECONCILIATION[name])
+
+
+def place_coordinates(data_dir=None):
+    """Where the maps draw each place (reference data, not from the sources), indexed by place_id.
+
+    Columns latitude and longitude (decimal degrees), geonames_id, reference, notes.
+    Validated with the data: every place of places.csv has a row.
+    """
+    import pandas as pd
+
+    folder = _data_folder(data_dir).resolve()
+    _ensure_valid(folder)
+    table = pd.read_csv(folder / geography.COORDINATES_FILE, dtype=str, keep_default_na=False,
+                        encoding="utf-8")
+    table[["latitude", "longitude"]] = table[["latitude", "longitude"]].astype(float)
+    return table.set_index("place_id")
+
+
+def boundaries(path=None):
+    """Today's country boundaries (Natural Earth 1:50m via world-atlas), as {ISO numeric: Country}.
+
+    From `path`, else $AFGHAN_RELATIONS_BOUNDARIES, else the copy `make book` vendors into _build/,
+    else the copy the installed package carries (the notebook kit's wheel).
+    """
+    installed = PACKAGE_DIR / "boundaries" / BOUNDARIES.name  # the wheel's copy (tools/hatch_boundaries.py)
+    path = Path(path or os.environ.get("AFGHAN_RELATIONS_BOUNDARIES")
+                or (BOUNDARIES if BOUNDARIES.is_file() else installed))
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: expected Natural Earth's boundaries (world-atlas countries-50m.json), "
+                                "got no file; run `make vendor` (python tools/vendor_boundaries.py) once, with npm")
+    return geography.countries(geography.read_topology(path))

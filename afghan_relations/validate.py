@@ -572,6 +572,9 @@ def validate_package(data_dir):
     for resource in book.descriptor["resources"]:
         validate_resource(book, resource, package.get_resource(resource["name"]))
     evidence_rules.check(book, DataError)
+    from .geography import check_coordinates  # the reference data must cover the data's places
+
+    check_coordinates(data_dir)
 
 
 def count_rows(data_dir):

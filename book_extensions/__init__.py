@@ -20,9 +20,13 @@ chapters' own package, afghan_relations, and on the data).
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 - print_ranges: no line break inside a range of years or dates in print
+- bibliography: the .bib generated from data/sources.csv, author–date labels
+- book_index: index entries for the actors and places the prose names (aliases lead to them)
 """
 
 from . import (
+    bibliography,
+    book_index,
     cell_ids,
     downloads,
     edition,
@@ -52,6 +56,8 @@ MODULES = (
     edition,
     pdf_book,
     print_ranges,
+    bibliography,
+    book_index,
 )
 
 

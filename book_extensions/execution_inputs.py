@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 import afghan_relations
-from afghan_relations import load
+from afghan_relations import geography, load
 
 # The chapters' own package: its source is an input of every chapter. Not this package:
 # editing the build machinery re-executes no chapter.
@@ -55,9 +55,17 @@ def _digest(paths):
 
 
 def _resources(data_dir):
-    """{dataset name: CSV path} from the schema (datapackage.json)."""
+    """{dataset name: file} from the schema (datapackage.json), plus what the maps load.
+
+    The maps' inputs are not in the data package: the reference coordinates and the
+    vendored boundaries (afghan_relations.load.place_coordinates and .boundaries).
+    """
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: data_dir / r["path"] for r in package["resources"]}
+    resources = {r["name"]: data_dir / r["path"] for r in package["resources"]}
+    resources["place_coordinates"] = data_dir / geography.COORDINATES_FILE
+    if load.BOUNDARIES.is_file():
+        resources["boundaries"] = load.BOUNDARIES
+    return resources
 
 
 def _datasets(text, data_dir):

@@ -5,7 +5,8 @@
    into chapters; here the introduction stays one chapter, unnumbered as on the
    web (its figure is Fig. 1), chapters 1-8 keep their numbers, the appendices
    are lettered (Appendix A, ...) and the bibliography closes the book
-   unnumbered. The part captions of _toc.yml decide which is which.
+   unnumbered, followed by the index (LaTeX's \\printindex; the web edition's
+   page that links to its index is left out). The part captions of _toc.yml decide which is which.
 2. Code a chapter folds away on the web (`hide-input`, `hide-cell`) is left
    out of the print edition: a reader cannot unfold paper.
 """
@@ -36,7 +37,7 @@ class BookStructure(SphinxPostTransform):
         numbered, appendices = set(), []
         for subtree in site_map.root.subtrees:
             (numbered.update if subtree.numbered else appendices.extend)(str(i) for i in subtree.items)
-        back_matter = appendices[-1:] if appendices and "bibliograph" in appendices[-1] else []
+        back_matter = [a for a in appendices if "bibliograph" in a][-1:]
         appendices = [a for a in appendices if a not in back_matter]
 
         # The chapters Sphinx inlined in place of the root document's toctree, in order.
@@ -59,6 +60,8 @@ class BookStructure(SphinxPostTransform):
         started_appendices = started_numbered = False
         for chapter in chapters:
             name = chapter["docname"]
+            if _is_index_page(chapter):
+                continue  # the web's link to the index; print has LaTeX's index (\printindex) at its end
             if name in numbered and not started_numbered:
                 book += _raw(r"\booknumbered")
                 started_numbered = True
@@ -71,6 +74,14 @@ class BookStructure(SphinxPostTransform):
                 _drop_title_prefix(chapter, APPENDIX_PREFIX)
             book += chapter
         self.document.insert(position, book)
+
+
+INDEX_PAGE_LABEL = "book-index"  # chapters/appendix-index.md: (book-index)=
+
+
+def _is_index_page(chapter):
+    section = next(chapter.findall(nodes.section), None)
+    return section is not None and INDEX_PAGE_LABEL in section.get("ids", [])
 
 
 def _ancestors(node):

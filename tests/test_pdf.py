@@ -30,7 +30,8 @@ PDF_IN_HTML = HTML / "_static" / PDF.name  # where `make pdf` copies it
 
 # What the PDF is built from: a PDF older than any of these is stale.
 SOURCES = [ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "CITATION.cff", ROOT / "book_extensions" / "pdf_book.py",
-           *ROOT.glob("chapters/*.md"), *ROOT.glob("data/*"), *ROOT.glob("afghan_relations/*.py")]
+           *ROOT.glob("chapters/*.md"), *ROOT.glob("data/*"), *ROOT.glob("afghan_relations/*.py"),
+           *ROOT.glob("data/reference/*"), *ROOT.glob("book_extensions/*.py")]
 PAGES = range(35, 81)  # about 50 pages in January 2026; far outside means chapters lost or a layout gone wrong
 OVERFULL_LIMIT_PT = 5.0  # a line sticking out further than this is visibly off the text block
 WIDGET_LEFTOVERS = ("Loading", "VBox(", "HBox(", "Dropdown(", "Stack(", "HTML(value", "widget-view",
@@ -82,6 +83,11 @@ def title_of(docname):
     return re.sub(r"[*_`]", "", re.search(r"^# (.+)$", text, re.M).group(1)).strip()
 
 
+def is_index_page(docname):
+    """The web's page linking to the index (label book-index): in print, LaTeX's own index, unnumbered."""
+    return "(book-index)=" in (ROOT / f"{docname}.md").read_text(encoding="utf-8")
+
+
 def expected_headings():
     """[(label, title)]: the PDF's chapters as book_extensions/pdf_book.py arranges them."""
     parts, root = toc_parts()
@@ -93,7 +99,7 @@ def expected_headings():
             if numbered:
                 number += 1
                 headings.append((str(number), title))
-            elif "bibliograph" in doc:
+            elif "bibliograph" in doc or is_index_page(doc):
                 headings.append(("", title))
             else:
                 letter += 1
@@ -241,3 +247,38 @@ def test_web_edition_links_to_this_pdf():
         links = re.findall(r'href="([^"]*' + re.escape(PDF.name) + ')"', page.read_text(encoding="utf-8"))
         assert links, f"{page.name} does not link to the PDF"
         assert all((page.parent / link).resolve() == PDF_IN_HTML.resolve() for link in links), links
+
+
+def test_bibliography_lists_every_source_and_the_text_cites_author_date():
+    import csv
+    with (ROOT / "data" / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        sources = list(csv.DictReader(handle))
+    # The Bibliography chapter's first page (its running header is not at the top of the page)
+    start = min(i for i, text in enumerate(pages()) if i > len(pages()) / 2
+                and squeeze(text.lstrip()).startswith(squeeze("Bibliography")))
+    back = squeeze("".join(pages()[start:]))
+    for row in sources:
+        assert squeeze(row["title"]) in back, row["source"]
+        assert squeeze(row["source"]) in back, row["source"]
+    body = squeeze("".join(pages()[:start]))
+    for citation in ("(Wikipedia contributors, 2026)", "(Al Jazeera, 2025)", "(RT, 2025)"):
+        assert squeeze(citation) in body, citation
+
+
+def test_index_closes_the_book_with_page_numbers_and_alias_references():
+    import csv
+    last = [i for i, text in enumerate(pages()) if i > len(pages()) / 2
+            and squeeze(text.lstrip()).startswith(squeeze("Index"))]
+    assert last, "no Index page"
+    index = "\n".join(pages()[last[0]:])
+    count = len(pages())
+    for term in ("Kabul", "Gul Hasan", "Mazar-e-Sharif", "Emomali Rahmon", "Tajikistan"):
+        match = re.search(rf"^{re.escape(term)},\s*([\d, \n]+)", index, re.M)
+        assert match, f"{term} not in the index with page numbers"
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        assert numbers and all(1 <= n <= count for n in numbers), (term, numbers)
+    assert "--" not in index, "page ranges should read 4–6, not 4--6"
+    with (ROOT / "data" / "aliases.csv").open(encoding="utf-8", newline="") as handle:
+        aliases = {row["alias"] for row in csv.DictReader(handle)}
+    assert "Mazar-i-Sharif" in aliases
+    assert re.search(r"Mazar-i-Sharif,\s*see\s+Mazar-e-Sharif", index), "alias without its see-reference"
