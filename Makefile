@@ -33,9 +33,11 @@ $(INSTALLED): requirements.txt $(wildcard pyproject.toml) | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Widget JavaScript from the npm registry, for offline pages (quick when done).
+# Widget JavaScript from the npm registry, for offline pages, and the in-browser Jupyter's
+# Pyodide, wheels and extensions (pinned, hash-checked); quick when done.
 vendor: | $(PY)
 	$(PY) tools/vendor_js.py
+	$(PY) tools/vendor_pyodide.py
 
 validate: $(INSTALLED)
 	$(PY) -m afghan_relations validate

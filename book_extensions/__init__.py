@@ -9,12 +9,13 @@ chapters' own package, afghan_relations, and on the data).
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
 - downloads: the page's download menu (notebook, PDF)
+- lite: Run in your browser: JupyterLite on the site's own Pyodide, a button on each chapter
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 """
-from . import cell_ids, downloads, edition, execution_inputs, page_scripts, pdf_book, widget_js
+from . import cell_ids, downloads, edition, execution_inputs, lite, page_scripts, pdf_book, widget_js
 
-MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, edition, pdf_book)
+MODULES = (cell_ids, execution_inputs, widget_js, page_scripts, downloads, lite, edition, pdf_book)
 
 
 def setup(app):
