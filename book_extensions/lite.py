@@ -47,7 +47,7 @@ INSTALL_CELL = (
     "# package and its data from the site itself (nothing comes from another host).\n"
     f"%pip install {PACKAGE}"
 )
-FILE_NOTE = ("The site must be served over http (for example `python -m http.server` in the "
+FILE_NOTE = ("The site must be served over http (for example with python -m http.server in the "
              "book's folder): a browser does not run it from a file:// address.")
 
 
@@ -104,7 +104,10 @@ def lite_config(vendor, wheel, output):
             "no_sourcemaps": True,
             "no_unused_shared_packages": True,
         },
-        "PipliteAddon": {"piplite_urls": sorted(str(p) for p in (vendor / "pypi").glob("*.whl")) + [str(wheel)]},
+        # ipywidgets needs jupyterlab_widgets installed too: the extension's wheel is also served to piplite
+        "PipliteAddon": {"piplite_urls": sorted(str(p) for p in (vendor / "pypi").glob("*.whl"))
+                         + sorted(str(p) for p in (vendor / "extensions").glob("jupyterlab_widgets-*.whl"))
+                         + [str(wheel)]},
     }
 
 
@@ -114,8 +117,10 @@ def kernel_settings():
 
 
 def lite_json():
+    # exposeAppInBrowser: window.jupyterapp, through which the browser tests run the notebooks
     return {"jupyter-lite-schema-version": 0,
-            "jupyter-config-data": {"litePluginSettings": {KERNEL_PLUGIN: kernel_settings()}}}
+            "jupyter-config-data": {"exposeAppInBrowser": True,
+                                    "litePluginSettings": {KERNEL_PLUGIN: kernel_settings()}}}
 
 
 def write_sources(work, vendor, wheel, notebooks, output):
@@ -123,9 +128,19 @@ def write_sources(work, vendor, wheel, notebooks, output):
     (work / "files").mkdir(parents=True)
     for page, source in notebooks.items():
         nbformat.write(lite_notebook(source), work / "files" / source.name)
-    shutil.copytree(vendor / "pyodide", work / "static" / "pyodide")  # the addon's well-known place
     (work / "jupyter_lite_config.json").write_text(json.dumps(lite_config(vendor, wheel, output), indent=2))
     (work / "jupyter-lite.json").write_text(json.dumps(lite_json(), indent=2))
+
+
+def add_status_favicons(output):
+    """JupyterLab's pages swap their favicon for static/favicons/favicon-*.ico (busy, notebook, ...),
+    which Jupyter Server serves and JupyterLite 0.6 does not ship (a 404 each time the kernel
+    is busy). They get the app's own icon."""
+    icons = output / "static" / "favicons"
+    icons.mkdir(parents=True, exist_ok=True)
+    for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3",
+                 "favicon-file", "favicon-notebook", "favicon-terminal"):
+        shutil.copyfile(output / "notebooks" / "favicon.ico", icons / f"{name}.ico")
 
 
 def config_problems(output):
@@ -171,6 +186,10 @@ def build_lite(app, exception):
     (work / "build.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{result.stderr[-3000:]}")
+    # Pyodide goes in after the build, beside the app's own static files: given to the build
+    # (lite_dir/static/pyodide) it replaced the app's static folder, favicons included.
+    shutil.copytree(vendor / "pyodide", output / "static" / "pyodide")
+    add_status_favicons(output)
     problems = config_problems(output)
     if problems:
         raise ExtensionError("the in-browser Jupyter site is misconfigured:\n" + "\n".join(problems))
