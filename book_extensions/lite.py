@@ -20,6 +20,7 @@ its workers and fetches from file://. The button says so.
 The notebooks come from one setting, `lite_notebooks` (a folder of .ipynb named like the
 pages, relative to the book's root).
 """
+import hashlib
 import json
 import shutil
 import subprocess
@@ -143,14 +144,21 @@ def add_status_favicons(output):
         shutil.copyfile(output / "notebooks" / "favicon.ico", icons / f"{name}.ico")
 
 
+def config_text(path):
+    """A JupyterLite configuration as text: the JSON file, or the notebook's metadata (its
+    Markdown cell only links JupyterLite's documentation)."""
+    data = json.loads(path.read_text())
+    return json.dumps(data.get("metadata", {}) if path.suffix == ".ipynb" else data)
+
+
 def config_problems(output):
     """What is wrong with the built site's configuration: each jupyter-lite.json, the kernel's settings."""
     problems = []
-    configs = sorted(output.rglob("jupyter-lite.json"))
+    configs = sorted([*output.rglob("jupyter-lite.json"), *output.rglob("jupyter-lite.ipynb")])
     if not configs:
         return [f"no jupyter-lite.json in {output}"]
     for path in configs:
-        text = path.read_text()
+        text = config_text(path)
         for scheme in ("http://", "https://", "//cdn", "//unpkg"):
             if scheme in text:
                 problems.append(f"{path.relative_to(output)} names another host ({scheme})")
@@ -163,10 +171,14 @@ def config_problems(output):
         if not url.startswith("./") or not (output / url.split("?")[0]).is_file():
             problems.append(f"jupyter-lite.json: pipliteUrls entry {url} is not a file of the site")
     lock = json.loads((output / "static" / "pyodide" / "pyodide-lock.json").read_text())
-    missing = [p["file_name"] for p in lock["packages"].values()
-               if not (output / "static" / "pyodide" / p["file_name"]).is_file()]
+    served = output / "static" / "pyodide"
+    missing = [p["file_name"] for p in lock["packages"].values() if not (served / p["file_name"]).is_file()]
     if missing:
         problems.append(f"static/pyodide lacks {', '.join(missing)}")
+    wrong = [p["file_name"] for p in lock["packages"].values() if (served / p["file_name"]).is_file()
+             and hashlib.sha256((served / p["file_name"]).read_bytes()).hexdigest() != p["sha256"]]
+    if wrong:
+        problems.append(f"static/pyodide: {', '.join(wrong)} differ from pyodide-lock.json's sha256")
     return problems
 
 
@@ -186,9 +198,10 @@ def build_lite(app, exception):
     (work / "build.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{result.stderr[-3000:]}")
-    # Pyodide goes in after the build, beside the app's own static files: given to the build
-    # (lite_dir/static/pyodide) it replaced the app's static folder, favicons included.
+    # Pyodide is copied in after the build rather than handed to the kernel's build add-on: its
+    # URL is the one kernel_settings() sets, checked below, whatever state the add-on keeps.
     shutil.copytree(vendor / "pyodide", output / "static" / "pyodide")
+    shutil.copyfile(vendor / "PROVENANCE.json", output / "PROVENANCE.json")  # where each file came from
     add_status_favicons(output)
     problems = config_problems(output)
     if problems:

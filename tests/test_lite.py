@@ -25,7 +25,7 @@ import pytest
 
 from browser_support import CHROMIUM_ARGS, SiteServer, chromium
 from test_book import figures_of
-from test_build import toc_files
+from test_build import loaded_urls, toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -129,12 +129,22 @@ def test_no_lite_configuration_points_at_another_host():
     assert lite.config_problems(LITE) == []
     configs = sorted(LITE.rglob("jupyter-lite.json")) + [ROOT / lite.WORK / "src" / "jupyter_lite_config.json"]
     assert len(configs) >= 4  # the root and one per app
+    configs += sorted(LITE.rglob("jupyter-lite.ipynb"))
     for path in configs:
-        assert not re.search(r"https?:|//[a-z]", path.read_text()), path
+        assert not re.search(r"https?:|//[a-z]", lite.config_text(path)), path
     settings = json.loads((LITE / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = settings["litePluginSettings"][lite.KERNEL_PLUGIN]
     assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js" and kernel["disablePyPIFallback"] is True
     assert (LITE / "static" / "pyodide" / "pyodide.asm.wasm").is_file()
+
+
+@needs_lite
+def test_no_lite_page_loads_from_another_host():
+    pages = sorted(LITE.rglob("*.html"))
+    assert len(pages) >= 4  # the root and one per app
+    external = {str(p.relative_to(LITE)): url for p in pages for tag, url in loaded_urls(p)
+                if re.match(r"(https?:)?//", url, re.I)}
+    assert external == {}
 
 
 @needs_lite
@@ -147,7 +157,10 @@ def test_the_configuration_check_catches_a_cdn(tmp_path):
     config["jupyter-config-data"]["litePluginSettings"][lite.KERNEL_PLUGIN]["pyodideUrl"] = \
         "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/pyodide.js"
     (copy / "jupyter-lite.json").write_text(json.dumps(config))
+    lock = json.loads((copy / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    (copy / "static" / "pyodide" / lock["packages"]["numpy"]["file_name"]).write_bytes(b"not numpy")
     problems = lite.config_problems(copy)
+    assert any("numpy-2.0.2" in p and "differ from pyodide-lock.json" in p for p in problems)
     assert any("names another host" in p for p in problems)
     assert any("pyodideUrl" in p for p in problems)
     assert any("static/pyodide lacks" in p for p in problems)  # the wheels left out of the copy
