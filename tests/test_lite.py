@@ -155,7 +155,7 @@ def test_the_configuration_check_catches_a_cdn(tmp_path):
     shutil.copytree(LITE, copy, ignore=shutil.ignore_patterns("*.whl", "*.wasm", "*.zip", "build", "extensions"))
     config = json.loads((copy / "jupyter-lite.json").read_text())
     config["jupyter-config-data"]["litePluginSettings"][lite.KERNEL_PLUGIN]["pyodideUrl"] = \
-        "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/pyodide.js"
+        "https://cdn.example.org/pyodide/v0.27.7/full/pyodide.js"
     (copy / "jupyter-lite.json").write_text(json.dumps(config))
     lock = json.loads((copy / "static" / "pyodide" / "pyodide-lock.json").read_text())
     (copy / "static" / "pyodide" / lock["packages"]["numpy"]["file_name"]).write_bytes(b"not numpy")
