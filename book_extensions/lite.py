@@ -15,7 +15,9 @@ Pyodide URL is the site's own copy, the PyPI fallback is off, no configuration n
 another host. Any failure stops the build.
 
 A JupyterLite site needs a web server (`python -m http.server` will do): browsers refuse
-its workers and fetches from file://. The button says so.
+its workers and fetches from file://. The button's tooltip says so, and on a page opened
+from file:// `_static/run-in-browser.js` (Jupyter Book loads each .js of _static/ on every
+page) stops the click with that message instead of opening a Jupyter that cannot start.
 
 The notebooks come from one setting, `lite_notebooks` (a folder of .ipynb named like the
 pages, relative to the book's root).

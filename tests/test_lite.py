@@ -189,6 +189,24 @@ def test_every_chapter_has_a_run_button_opening_its_notebook():
         assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code"), page
 
 
+@needs_lite
+@needs_browser
+def test_run_button_from_a_file_url_says_to_serve_the_site(browser_site):
+    site, browser = browser_site
+    page = browser.new_page()
+    try:
+        page.goto((HTML / "chapters" / "01-imperial.html").as_uri())
+        page.click(".dropdown-download-buttons > button")
+        messages = []
+        page.on("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+        page.click("a.btn-run-in-browser-button")
+        page.wait_for_timeout(500)
+        assert len(messages) == 1 and "served over http" in messages[0] and "python -m http.server" in messages[0]
+        assert page.context.pages == [page]  # no JupyterLite tab opened
+    finally:
+        page.close()
+
+
 # --- in the browser (slow) ---
 
 # Chapters run in the browser: the first, one with constant dollars (cpi) and a widget, and
