@@ -62,6 +62,7 @@ def lite_notebook(source):
             cell.outputs, cell.execution_count = [], None
     notebook.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL, id="run-in-browser-install"))
     notebook.metadata["kernelspec"] = KERNELSPEC
+    notebook.metadata.pop("widgets", None)  # the build's saved widget state: the reader's run makes its own
     return notebook
 
 

