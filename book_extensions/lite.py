@@ -27,11 +27,14 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+from . import edition
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +99,18 @@ def check_vendor(vendor):
     return files
 
 
-def lite_config(vendor, wheel, output):
+def release_epoch(confdir):
+    """The edition's release date (CITATION.cff) as a Unix time: the lite site's file dates,
+    so that two builds of the same files are byte-identical (tests/test_rebuild.py)."""
+    released = edition.citation(confdir)[1]
+    return int(datetime(released.year, released.month, released.day, tzinfo=timezone.utc).timestamp())
+
+
+def lite_config(vendor, wheel, output, epoch):
     """jupyter_lite_config.json: only our extensions and wheels, nothing from sys.prefix."""
     return {
         "LiteBuildConfig": {
+            "source_date_epoch": epoch,
             "apps": APPS,
             "contents": ["files"],
             "output_dir": str(output),
@@ -127,12 +138,12 @@ def lite_json():
                                     "litePluginSettings": {KERNEL_PLUGIN: kernel_settings()}}}
 
 
-def write_sources(work, vendor, wheel, notebooks, output):
+def write_sources(work, vendor, wheel, notebooks, output, epoch):
     """The lite build's input folder, laid anew."""
     (work / "files").mkdir(parents=True)
     for page, source in notebooks.items():
         nbformat.write(lite_notebook(source), work / "files" / source.name)
-    (work / "jupyter_lite_config.json").write_text(json.dumps(lite_config(vendor, wheel, output), indent=2))
+    (work / "jupyter_lite_config.json").write_text(json.dumps(lite_config(vendor, wheel, output, epoch), indent=2))
     (work / "jupyter-lite.json").write_text(json.dumps(lite_json(), indent=2))
 
 
@@ -195,7 +206,7 @@ def build_lite(app, exception):
     for folder in (work, output):  # clean every time: no state kept from an earlier lite build
         shutil.rmtree(folder, ignore_errors=True)
     wheel = build_wheel(confdir, work / "wheel")
-    write_sources(work / "src", vendor, wheel, notebooks, output)
+    write_sources(work / "src", vendor, wheel, notebooks, output, release_epoch(confdir))
     result = subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")],
                             cwd=work / "src", capture_output=True, text=True)
     (work / "build.log").write_text(result.stdout + result.stderr)
