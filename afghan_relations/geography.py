@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validate import DataError
+from .errors import DataError
 
 COORDINATES_FILE = "reference/place_coordinates.csv"
 COORDINATE_COLUMNS = ["place_id", "latitude", "longitude", "geonames_id", "reference", "notes"]

@@ -16,8 +16,7 @@ import os
 from pathlib import Path
 
 from . import geography
-from .errors import SetupError
-from .validate import read_datapackage, validate_package
+from .errors import SetupError, read_datapackage
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO = PACKAGE_DIR.parent
@@ -31,6 +30,9 @@ _validated = {}  # data folder -> (name, mtime, size) of its files when they las
 # Set by the book's build (book_extensions/parallel_execution.py) to the data_digest of a folder it has
 # validated: its kernels skip the check while the folder's contents still have that digest.
 VALIDATED_ENV = "AFGHAN_RELATIONS_VALIDATED"
+# In an installed package: the data_digest of its data/ when the build that made the wheel had
+# validated it (`python -m afghan_relations validate --stamp`, run by `make wheel`).
+VALIDATED_STAMP = PACKAGE_DIR / "VALIDATED_DATA"
 
 
 def _is_data_folder(folder):
@@ -78,11 +80,30 @@ def datapackage(path=None):
 
 
 def data_digest(folder):
-    """A hash of the names and contents of the data folder's files."""
+    """A hash of the names and contents of the data folder's files, its subfolders' included."""
     h = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _known_valid(folder):
+    """Whether the build validated these very files: told by the build's kernels' environment, or
+    by the stamp the wheel carries for its own copy."""
+    digest = data_digest(folder)
+    if os.environ.get(VALIDATED_ENV) == digest:
+        return True
+    return folder == (PACKAGE_DIR / "data").resolve() and VALIDATED_STAMP.is_file() \
+        and VALIDATED_STAMP.read_text(encoding="utf-8").strip() == digest
+
+
+def _validate(folder):
+    try:
+        from .validate import validate_package  # frictionless: only where data need checking
+    except ImportError as error:
+        raise SetupError(f"checking the data in {folder} needs frictionless ({error}): "
+                         "pip install frictionless, or use the data the package carries") from None
+    validate_package(folder)
 
 
 def _ensure_valid(folder):
@@ -90,8 +111,8 @@ def _ensure_valid(folder):
     state = tuple((str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size)
                   for p in sorted(folder.rglob("*")) if p.is_file())
     if _validated.get(folder) != state:
-        if os.environ.get(VALIDATED_ENV) != data_digest(folder):
-            validate_package(folder)
+        if not _known_valid(folder):
+            _validate(folder)
         _validated[folder] = state
 
 

@@ -29,6 +29,7 @@ import frictionless
 from frictionless import Check, Checklist, errors
 
 from . import dates, evidence_rules
+from .errors import DataError, read_datapackage  # noqa: F401  (the validator's errors, re-exported)
 
 # Id column -> the column naming the table it points into (Frictionless has no such foreign key).
 TABLE_NAMED_BY = {"entity_id": "entity_table", "record_id": "record_table"}
@@ -44,20 +45,6 @@ CELL_COUNT_ERRORS = (errors.MissingCellError, errors.ExtraCellError, errors.Blan
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A resource's path: a file name in the data folder, which the appendix links to as it is.
 RESOURCE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.csv")
-
-
-class DataError(Exception):
-    """A malformed data file. str() is one line: file, row (as an editor numbers lines), column, expectation."""
-
-    def __init__(self, file, message, row=None, column=None):
-        self.file, self.row, self.column = file, row, column
-        where = f"data/{file}" + (f", row {row}" if row else "") + (f", column '{column}'" if column else "")
-        # A cell may hold a line break; the message stays on one line.
-        super().__init__(f"{where}: {message}".replace("\r", "\\r").replace("\n", "\\n"))
-
-    def _render_traceback_(self):
-        # In Jupyter the one line is the whole message, without a traceback.
-        return [f"DataError: {self}"]
 
 
 @dataclass
@@ -91,14 +78,6 @@ class Table:
             if tuple(record[i] if i < len(record) else "" for i in at) == values:
                 return line
         return None
-
-
-def read_datapackage(data_dir):
-    """datapackage.json as a dict."""
-    try:
-        return json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise DataError("datapackage.json", f"expected a readable JSON data package, got {error}") from None
 
 
 def read_table(data_dir, resource):

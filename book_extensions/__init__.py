@@ -17,6 +17,7 @@ chapters' own package, afghan_relations, and on the data).
 - downloads: the download menu's book-wide entries (PDF, notebook kit)
 - widget_state: the widgets' embedded state, which data cannot end or turn into markup
 - smartquotes: typographic quotes that leave the text's backslashes alone
+- lite: Run in your browser: JupyterLite on the site's own Pyodide, a button on each chapter
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 - print_ranges: no line break inside a range of years or dates in print
@@ -31,6 +32,7 @@ from . import (
     downloads,
     edition,
     execution_inputs,
+    lite,
     notebook_kit,
     page_scripts,
     parallel_execution,
@@ -52,6 +54,7 @@ MODULES = (
     smartquotes,
     reader_notebooks,
     notebook_kit,
+    lite,
     downloads,
     edition,
     pdf_book,

@@ -36,6 +36,7 @@ from sphinx.errors import ExtensionError
 from book_extensions.execution_inputs import INPUTS_COMMENT
 
 GLUE_PREFIX = "application/papermill.record/"
+KIT_NOTE_TAG = "kit-note"  # the first cell: how to run the notebook from the kit (lite.py drops it)
 ROLE = re.compile(r"\{(?P<name>[a-z][\w:-]*)\}`(?P<text>[^`]*)`")
 DIRECTIVE = re.compile(
     r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
@@ -229,7 +230,7 @@ def header_cells(title, version, kit_name):
         '                     "the book\'s notebook kit run `pip install -r requirements.txt`") from None\n'
         f'afghan_relations.require("{version}")'
     )
-    return [nbformat.v4.new_markdown_cell(note), nbformat.v4.new_code_cell(check)]
+    return [nbformat.v4.new_markdown_cell(note, metadata={"tags": [KIT_NOTE_TAG]}), nbformat.v4.new_code_cell(check)]
 
 
 def reader_notebook(executed, page, title, version, kit_name, references):

@@ -55,8 +55,10 @@ PAGES = [f"{name}.html" for name in toc_pages()] + ["genindex.html", "search.htm
 
 
 def site_pages():
-    """All HTML pages of the site (not the theme's fragments under _static/ or _sources/)."""
-    return sorted(p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] not in ("_static", "_sources"))
+    """All HTML pages of the book (not the theme's fragments under _static/ or _sources/, nor the
+    in-browser Jupyter under lite/, which tests/test_lite.py checks)."""
+    return sorted(p for p in HTML.rglob("*.html")
+                  if p.relative_to(HTML).parts[0] not in ("_static", "_sources", "lite"))
 
 
 # ---------------------------------------------------------------------------------------------

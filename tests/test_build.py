@@ -26,8 +26,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def pages():
-    """The book's HTML pages (not the theme's template fragments under _static/)."""
-    return sorted(p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] not in ("_static", "_sources"))
+    """The book's HTML pages (not the theme's template fragments under _static/, nor the in-browser
+    Jupyter under lite/, which needs http and tests/test_lite.py checks)."""
+    return sorted(p for p in HTML.rglob("*.html")
+                  if p.relative_to(HTML).parts[0] not in ("_static", "_sources", "lite"))
 
 
 # The URLs a browser fetches by itself when it opens a page: (tag, attribute) of each kind of load.
