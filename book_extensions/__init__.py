@@ -9,7 +9,8 @@ chapters' own package, afghan_relations, and on the data).
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - figure_layouts: each figure's phone layout on narrow screens, print layout elsewhere, full size a click away
 - lazy_widgets: widget pages drawn first, the explorers' JavaScript loaded when one comes into view
-- page_speed: scripts that do not draw the page deferred
+- page_speed: scripts that do not draw the page deferred, unused styles dropped
+- icon_font: the theme's icon font cut to the icons the site shows
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
 - notebook_kit: one zip with every notebook, the book's package and how to run them
@@ -17,11 +18,11 @@ chapters' own package, afghan_relations, and on the data).
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 """
-from . import (cell_ids, downloads, edition, execution_inputs, figure_layouts, lazy_widgets, notebook_kit,
-               page_scripts, page_speed, pdf_book, reader_notebooks, widget_js)
+from . import (cell_ids, downloads, edition, execution_inputs, figure_layouts, icon_font, lazy_widgets,
+               notebook_kit, page_scripts, page_speed, pdf_book, reader_notebooks, widget_js)
 
 MODULES = (cell_ids, execution_inputs, widget_js, figure_layouts, lazy_widgets, page_scripts, page_speed,
-           reader_notebooks, notebook_kit, downloads, edition, pdf_book)
+           icon_font, reader_notebooks, notebook_kit, downloads, edition, pdf_book)
 
 
 def setup(app):
