@@ -11,8 +11,8 @@ on the web the figure becomes
 
 so the browser fetches only the layout it shows, and the print layout opens full size
 for zooming. The width and height (the SVG's own, in CSS px) let the page reserve
-the figure's space before it arrives (no layout shift); every figure after the
-page's first loads lazily. Other builders (the PDF) drop the phone twin: print keeps
+the figure's space before it arrives (no layout shift); the page's first figure is
+fetched early (fetchpriority="high"), every later one lazily. Other builders (the PDF) drop the phone twin: print keeps
 the print layout only.
 
 Below 664 px the text column is narrower than 616 px, where the print layout's
@@ -112,6 +112,8 @@ def visit_picture(translator, node):
                                  srcset=_image_url(translator, phone), **_size_attributes(translator, phone))
     img = translator.emptytag(main, "img", "", src=full, alt=main.get("alt", ""),
                               loading="eager" if node["eager"] else "lazy", decoding="async",
+                              # the first figure is often the largest thing on the first screen
+                              **({"fetchpriority": "high"} if node["eager"] else {}),
                               **_size_attributes(translator, main))
     translator.body.append(f'<picture class="figure-layouts">{source}{img}</picture>\n')
     translator.body.append(f'<a class="figure-full-size" href="{full}">Full-size figure</a>\n')

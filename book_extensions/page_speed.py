@@ -49,7 +49,10 @@ def lighten(app, pagename, templatename, context, doctree):
     if app.builder.format != "html" or not isinstance(scripts, list) or not isinstance(styles, list):
         return
     drop = unused(app, context)
-    context["script_files"] = [deferred(js) for js in scripts if str(getattr(js, "filename", "") or "") not in drop]
+    # the theme's search page adds Sphinx's search scripts after these, as ordinary scripts that
+    # call doctools.js's _ready() at once: there, doctools.js and the rest stay as they are
+    defer = deferred if pagename != "search" else (lambda js: js)
+    context["script_files"] = [defer(js) for js in scripts if str(getattr(js, "filename", "") or "") not in drop]
     context["css_files"] = [css for css in styles if str(getattr(css, "filename", "") or "") not in drop]
 
 

@@ -625,13 +625,19 @@ def test_every_figure_has_a_phone_layout_a_size_and_a_full_size_link():
     assert not problems, problems
 
 
-# Lighthouse's mobile profile (a Moto G Power on "slow 4G", 4x CPU slowdown), in the form DevTools
-# applies it (Lighthouse's devtools throttling: RTT x 3.75, throughput x 0.9).
+# Lighthouse's mobile profile: a Moto G Power screen on "slow 4G" (150 ms round trips, 1.6 Mbps down,
+# 750 kbps up) with the CPU slowed 4x, applied here through the DevTools protocol. (Lighthouse
+# simulates these from an unthrottled load; its own applied mode, which also stands in for the
+# connection set-up this applied latency leaves out, multiplies the latency by 3.75.)
 MOBILE = {"width": 412, "height": 823}
-SLOW_4G = {"offline": False, "latency": 150 * 3.75, "downloadThroughput": 1.6 * 1024 * 1024 / 8 * 0.9,
-           "uploadThroughput": 750 * 1024 / 8 * 0.9}
+SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6 * 1024 * 1024 / 8,
+           "uploadThroughput": 750 * 1024 / 8}
 CPU_SLOWDOWN = 4
 LCP_BUDGET_MS = 2500
+# What the first paint waits for, compressed: the page and its render-blocking stylesheets and
+# scripts (about 95 KB, most of it the theme's stylesheet). The widget state or the widget manager
+# in the <head> again would be 50 KB to 1 MB more, whatever the machine's speed.
+BLOCKING_BUDGET = 120_000
 PAGE_KINDS = {"text": "chapters/intro.html", "explorer": "chapters/08-recognition.html",
               "chronology": "chapters/appendix-chronology.html"}
 PAINT_TIMES = """() => {
@@ -650,11 +656,8 @@ def gzip_server():
         yield running
 
 
-@needs_browser
-@pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_page_is_drawn_within_2_5_s_on_a_slow_phone_connection(browser, gzip_server, kind):
-    """Largest contentful paint at most 2.5 s (Lighthouse's "good"), measured with Lighthouse's
-    mobile throttling, the cache off and the site gzipped; no widget JavaScript before an explorer is near."""
+def throttled_load(browser, server, path):
+    """One load of `path` on a throttled phone, cache off: (LCP ms, FCP ms, every URL requested)."""
     page = browser.new_page()
     page.set_viewport_size(MOBILE)
     requested = []
@@ -666,18 +669,35 @@ def test_page_is_drawn_within_2_5_s_on_a_slow_phone_connection(browser, gzip_ser
         cdp.send("Network.emulateNetworkConditions", SLOW_4G)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
         page.add_init_script(f"({PAINT_TIMES})()")
-        page.goto(gzip_server.base + PAGE_KINDS[kind], wait_until="load", timeout=120000)
+        page.goto(server.base + path, wait_until="load", timeout=120000)
         page.wait_for_timeout(1500)
         lcp, fcp = page.evaluate("() => [window.__lcp, window.__fcp]")
-        external = [u for u in requested if not u.startswith((gzip_server.base, "data:"))]
-        widget_js = [u for u in requested if "/ipywidgets/" in u]
+        blocking = page.evaluate("""() => performance.getEntriesByType('navigation')[0].encodedBodySize
+            + performance.getEntriesByType('resource').filter(r => r.renderBlockingStatus === 'blocking')
+                .reduce((sum, r) => sum + r.encodedBodySize, 0)""")
     finally:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         page.close()
+    return lcp, fcp, requested, blocking
+
+
+@needs_browser
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_page_is_drawn_within_2_5_s_on_a_slow_phone_connection(browser, gzip_server, kind):
+    """Largest contentful paint at most 2.5 s (Lighthouse's "good"), the median of three loads with
+    Lighthouse's mobile throttling, the cache off and the site gzipped; at most BLOCKING_BUDGET
+    bytes before the first paint; no widget JavaScript before an explorer is near."""
+    loads = [throttled_load(browser, gzip_server, PAGE_KINDS[kind]) for _ in range(3)]
+    requested = loads[0][2]
+    external = [u for u in requested if not u.startswith((gzip_server.base, "data:"))]
+    widget_js = [u for u in requested if "/ipywidgets/" in u or "/widget-state/" in u and u.endswith(".js")]
     assert not external, external
     assert not widget_js, f"widget JavaScript loaded before any explorer was near the screen: {widget_js}"
+    lcp, fcp = sorted(load[:2] for load in loads)[1]
     assert 0 < fcp <= lcp, (fcp, lcp)
-    assert lcp <= LCP_BUDGET_MS, f"{PAGE_KINDS[kind]}: largest contentful paint {lcp:.0f} ms (first paint {fcp:.0f} ms)"
+    assert 20_000 < loads[0][3] <= BLOCKING_BUDGET, f"{loads[0][3]} bytes block the first paint"
+    assert lcp <= LCP_BUDGET_MS, (f"{PAGE_KINDS[kind]}: largest contentful paint {lcp:.0f} ms (first paint "
+                                  f"{fcp:.0f} ms); all three loads: {[round(load[0]) for load in loads]}")
 
 
 @needs_browser
