@@ -60,7 +60,7 @@ def first_view(state, model_id):
 def placeholder(view_html, scripts):
     return (f'<div class="widget-placeholder" data-widget-scripts="{html.escape(json.dumps(scripts))}">'
             '<div class="widget-placeholder-controls"><button type="button" class="btn btn-sm btn-outline-primary">'
-            'Load the explorer</button> (or scroll: it loads as it comes into view)</div>'
+            'Load the explorer</button></div>'
             f'{view_html}</div>')
 
 
