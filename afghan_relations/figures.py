@@ -31,8 +31,8 @@ def _legible(fig, phone=False):
     smallest = PHONE_MIN_PT if phone else PRINT_MIN_PT
     for ax in fig.axes:
         for axis in ("x", "y"):
-            size = getattr(ax, f"{axis}axis").get_ticklabels(which="both") or []
-            current = size[0].get_fontsize() if size else smallest
+            labels = getattr(ax, f"{axis}axis").get_ticklabels(which="both")
+            current = labels[0].get_fontsize() if labels else smallest
             ax.tick_params(axis=axis, which="both", labelsize=max(current, smallest))
     for text in fig.findobj(Text):
         if text.get_fontsize() < smallest:
