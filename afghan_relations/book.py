@@ -38,10 +38,26 @@ def _glue(name, bundle, metadata=None, shown=True):
     display({prefix + mime: value for mime, value in bundle.items()}, raw=True, metadata=metadata)
 
 
-def glue_figure(name, fig):
-    """Show a figure and store it under `name` for a {glue:figure} directive; close it so it is shown once."""
-    _glue(name, *format_display_data(fig))
-    plt.close(fig)
+PHONE_SUFFIX = "-phone"
+
+
+def glue_figure(name, figure, *args, **kwargs):
+    """Show a figure and store it under `name` for a {glue:figure} directive; close it so it is shown once.
+
+    `figure` is a matplotlib Figure, or a function of `figures` called with the other
+    arguments: then it is drawn twice, in the print layout (shown and stored under `name`)
+    and with `phone=True` (stored under `name` + "-phone" without being shown, so a reader
+    rerunning the notebook sees each figure once). The web page offers the phone layout to
+    narrow screens (book_extensions/figure_layouts.py); the PDF uses the print layout.
+    """
+    if not callable(figure):
+        _glue(name, *format_display_data(figure))
+        plt.close(figure)
+        return
+    glue_figure(name, figure(*args, **kwargs))
+    phone = figure(*args, phone=True, **kwargs)
+    _glue(name + PHONE_SUFFIX, *format_display_data(phone), shown=False)
+    plt.close(phone)
 
 
 def glue_number(name, value):

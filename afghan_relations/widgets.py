@@ -4,30 +4,43 @@ Every view is drawn in advance; a Dropdown is linked to a Stack in the browser
 (`jslink`), so switching views needs no Python. The static page embeds the
 widget state; the PDF shows the book's numbered figure instead.
 """
-import base64
 import html
 import io
+import urllib.parse
+from functools import partial
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+# Below this viewport width the explorers show their views' phone layouts, like the book's
+# figures (book_extensions/figure_layouts.py, PHONE_MEDIA); figures.py says why 664 px.
+PHONE_MEDIA = "(max-width: 663px)"
 
-def figure_html(fig, alt):
-    """The figure as an <img> with alt text (an SVG data URI: sharp at any width).
 
-    The alt text carries data (actor names, acts), and the HTML widget sets its
-    value as markup: html.escape makes every character of it text, quotes included.
-    """
+def svg_data_uri(fig):
+    """The figure as an SVG data URI, percent-encoded rather than base64: plain SVG text
+    compresses about four times better when the page is sent gzipped. Spaces are encoded
+    too: in a <source srcset> a space would end the URL."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            f'style="max-width:100%;height:auto;display:block">')
+    return "data:image/svg+xml," + urllib.parse.quote(buffer.getvalue().decode("utf-8"), safe="/:;=,.-_'()")
 
 
-def _view(fig, alt):
-    return widgets.HTML(figure_html(fig, alt), layout=widgets.Layout(width="100%"))
+def figure_html(fig, alt, phone=None):
+    """The figure as an <img> with alt text (an SVG data URI: sharp at any width), and with
+    its phone layout, when given, as a <picture> source chosen on narrow screens."""
+    img = (f'<img src="{html.escape(svg_data_uri(fig))}" alt="{html.escape(alt, quote=True)}" '
+           f'style="width:100%;height:auto;display:block">')
+    if phone is None:
+        return img
+    return (f'<picture><source media="{PHONE_MEDIA}" srcset="{html.escape(svg_data_uri(phone))}">'
+            f'{img}</picture>')
+
+
+def _view(draw, alt):
+    """A view drawn by `draw` (a figures function with its arguments bound), print and phone layouts."""
+    return widgets.HTML(figure_html(draw(), alt, phone=draw(phone=True)), layout=widgets.Layout(width="100%"))
 
 
 def explorer(label, views):
@@ -36,7 +49,7 @@ def explorer(label, views):
     chooser = widgets.Dropdown(options=options, value=options[0], description=label,
                                style={"description_width": "initial"},
                                layout=widgets.Layout(width="auto", max_width="100%"))
-    stack = widgets.Stack([_view(*views[o]) for o in options], selected_index=0)
+    stack = widgets.Stack([_view(*views[o]) for o in options], selected_index=0, layout=widgets.Layout(width="100%"))
     widgets.jslink((chooser, "index"), (stack, "selected_index"))
     return widgets.VBox([chooser, stack], layout=widgets.Layout(width="100%"))
 
@@ -51,10 +64,10 @@ def two_way_explorer(first_label, second_label, views):
                               style={"description_width": "initial"})
     inner = []
     for f in firsts:
-        stack = widgets.Stack([_view(*views[(f, s)]) for s in seconds], selected_index=0)
+        stack = widgets.Stack([_view(*views[(f, s)]) for s in seconds], selected_index=0, layout=widgets.Layout(width="100%"))
         widgets.jslink((second, "index"), (stack, "selected_index"))
         inner.append(stack)
-    outer = widgets.Stack(inner, selected_index=0)
+    outer = widgets.Stack(inner, selected_index=0, layout=widgets.Layout(width="100%"))
     widgets.jslink((first, "index"), (outer, "selected_index"))
     return widgets.VBox([widgets.HBox([first, second], layout=widgets.Layout(flex_flow="row wrap")), outer],
                         layout=widgets.Layout(width="100%"))
@@ -85,12 +98,13 @@ def timeline_explorer(events, periods):
     """Chronology filtered by period, relationship or kind of event: one Dropdown."""
     from . import analysis, figures, style
     views = {}
+
     def add(label, frame, xlim, relationships=None):
         relationships = relationships or [r for r in style.RELATIONSHIP_LABELS if r in set(frame["relationship"])]
         first, last = frame["date_min"].min(), frame["date_max"].max()
         alt = (f"{len(frame)} events of the sources, {label.lower()}, from {first:%Y} to {last:%Y}, "
                f"in lanes by relationship.")
-        views[label] = (figures.plot_chronology(frame, periods, relationships=relationships, xlim=xlim), alt)
+        views[label] = (partial(figures.plot_chronology, frame, periods, relationships=relationships, xlim=xlim), alt)
     add("All events", events, figures.X_RANGE)
     for row in periods.itertuples():
         in_period = analysis.period_of(events["date_min"].fillna(events["date_max"]), periods) == row.period
@@ -128,7 +142,7 @@ def aid_explorer(aid):
                     if constant else "")
             alt = (f"{view}. {len(flows)} flows, {n_amount} with a stated amount, "
                    f"{len(flows) - n_amount} without.{note}")
-            views[(view, units)] = (figures.plot_aid_flows(flows, xlim, constant_dollars=constant), alt)
+            views[(view, units)] = (partial(figures.plot_aid_flows, flows, xlim, constant_dollars=constant), alt)
     return two_way_explorer("View", "Dollars", views)
 
 
@@ -146,13 +160,12 @@ def recognition_explorer(steps, actors):
     for group, acts in step_groups.items():
         shown = steps[steps["act"].isin(acts)]
         alt = f"{group} since {since}, one row per state; {len(shown)} steps in all."
-        views[f"All states: {group.lower()}"] = (
-            figures.plot_recognition_ladder(shown, actors, until=until), alt)
+        views[f"All states: {group.lower()}"] = (partial(figures.plot_recognition_ladder, shown, actors, until=until), alt)
     for state in figures.RECOGNITION_STATES:
         own = steps[steps["actor"] == state]
         recent = analysis.since_taliban_return(own)
         acts = ", ".join(a.replace("_", " ") for a in dates.in_date_order(recent)["act"])
         views[f"{names[state]}"] = (
-            figures.plot_recognition_ladder(own, actors, states=[state], annotate=True, until=until),
+            partial(figures.plot_recognition_ladder, own, actors, states=[state], annotate=True, until=until),
             f"{names[state]} since {since}, in order: {acts}.")
     return explorer("Show", views)

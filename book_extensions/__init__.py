@@ -11,6 +11,10 @@ chapters' own package, afghan_relations, and on the data).
 - kernel_fork: (used by parallel_execution, no setup of its own) kernels forked from a process
   that has imported the chapters' libraries once
 - widget_js: the widget JavaScript served by the book, only on widget pages
+- figure_layouts: each figure's phone layout on narrow screens, print layout elsewhere, full size a click away
+- lazy_widgets: widget pages drawn first, the explorers' JavaScript loaded when one comes into view
+- page_speed: scripts that do not draw the page deferred, unused styles dropped
+- icon_font: the theme's icon font cut to the icons the site shows
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
 - notebook_kit: one zip with every notebook, the book's package and how to run them
@@ -32,9 +36,13 @@ from . import (
     downloads,
     edition,
     execution_inputs,
+    figure_layouts,
+    icon_font,
+    lazy_widgets,
     lite,
     notebook_kit,
     page_scripts,
+    page_speed,
     parallel_execution,
     pdf_book,
     print_ranges,
@@ -49,7 +57,11 @@ MODULES = (
     execution_inputs,
     parallel_execution,
     widget_js,
+    figure_layouts,
+    lazy_widgets,
     page_scripts,
+    page_speed,
+    icon_font,
     widget_state,
     smartquotes,
     reader_notebooks,
