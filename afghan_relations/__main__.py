@@ -3,6 +3,7 @@
 With --stamp, a successful check writes the data's digest to FILE: `make wheel` puts it in the
 wheel (afghan_relations/VALIDATED_DATA), so the copy of the data a wheel carries is not checked again.
 """
+
 import argparse
 import sys
 from pathlib import Path

@@ -3,6 +3,7 @@
 Every number the book quotes is computed here from the loaded data, so prose
 (through glue), figures and tests cannot drift apart.
 """
+
 from dataclasses import dataclass
 
 import pandas as pd
@@ -51,8 +52,10 @@ def events_in_period(events, periods, period):
 
 def afghan_russian_events_per_period(events, periods):
     """How many events between Afghanistan and a Russian state each period holds (by first day), every period listed."""
-    counts = {period: int((events_in_period(events, periods, period)["relationship"] == "afghanistan_russia").sum())
-              for period in periods["period"]}
+    counts = {
+        period: int((events_in_period(events, periods, period)["relationship"] == "afghanistan_russia").sum())
+        for period in periods["period"]
+    }
     return pd.Series(counts, name="events")
 
 
@@ -113,8 +116,9 @@ def cumulative_treaties(treaties, periods):
 
 def flows_between(aid, donors, recipients):
     """Flows whose donors include one of `donors` and recipients one of `recipients` (predicates on ids)."""
-    keep = aid["donor"].map(lambda ids: any(donors(i) for i in ids)) & \
-        aid["recipient"].map(lambda ids: any(recipients(i) for i in ids))
+    keep = aid["donor"].map(lambda ids: any(donors(i) for i in ids)) & aid["recipient"].map(
+        lambda ids: any(recipients(i) for i in ids)
+    )
     return aid[keep]
 
 
@@ -259,9 +263,11 @@ def constant_dollar_range(flows, base_year=CPI_BASE_YEAR):
     Returns {flow_id: (low, high)}.
     """
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cpi warns that its bundled series is not today's; it is pinned on purpose
         import cpi
+
         out = {}
         for row in flows[flows["amount_best"].notna()].itertuples():
             first = row.date_min.year if not pd.isna(row.date_min) else row.date_max.year
@@ -287,6 +293,7 @@ def conflicts(claims):
 
 def _name_pattern(names):
     import re
+
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
 
 
@@ -298,8 +305,13 @@ def event_places(events, places, aliases):
     "a consulate in Mazar-i-Sharif"), so each place of an event gets the event's date.
     """
     spellings = {name: pid for pid, name in zip(places["place_id"], places["name"], strict=True)}
-    spellings.update({a: pid for a, pid, table in zip(aliases["alias"], aliases["entity_id"],
-                                                      aliases["entity_table"], strict=True) if table == "places"})
+    spellings.update(
+        {
+            a: pid
+            for a, pid, table in zip(aliases["alias"], aliases["entity_id"], aliases["entity_table"], strict=True)
+            if table == "places"
+        }
+    )
     pattern = _name_pattern(spellings)
     pairs = []
     for row in events.itertuples():
@@ -326,5 +338,6 @@ def russian_advance(events, periods, places, aliases):
 def unplaced_border_events(events):
     """Armed clashes involving Tajikistan or the Tajik opposition that the sources place nowhere on the map."""
     involved = events["actors"].map(lambda actors: bool({"TJK", "ORG-UTO"} & set(actors)))
-    return events[involved & (events["event_type"] == "armed_conflict") & events["place"].isna()] \
-        .sort_values("date_min")
+    return events[involved & (events["event_type"] == "armed_conflict") & events["place"].isna()].sort_values(
+        "date_min"
+    )

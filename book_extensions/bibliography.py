@@ -14,6 +14,7 @@ names), so a citation in the prose names the same document as the data's
 label each one gets in the bibliography is its author–date citation (the pybtex
 style below), so the list reads like the citations that point to it.
 """
+
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,9 @@ def bib_entry(row):
         fields["month"] = MONTHS[int(published[5:7]) - 1]
     kind = row["kind"].replace("_", " ")
     licence = row["licence"] if row["licence"][:2].isupper() else row["licence"][:1].lower() + row["licence"][1:]
-    fields["note"] = _braced(f"{kind[:1].upper()}{kind[1:]} ({licence}). "
-                             f"Kept in the book's evidence base as {row['source']}")
+    fields["note"] = _braced(
+        f"{kind[:1].upper()}{kind[1:]} ({licence}). Kept in the book's evidence base as {row['source']}"
+    )
     body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
     return f"@misc{{{citation_key(row['source'])},\n{body}\n}}\n"
 
@@ -114,11 +116,17 @@ class AuthorYearStyle(PlainStyle):
 
 # --- the same citations as plain text, for the readers' notebooks (book_extensions/reader_notebooks.py) ---
 
+
 def cited_names(sources_csv):
     """{key: (name, year)}: what an author–date citation of each source shows."""
     entries = pybtex.database.parse_string(bib_text(sources_csv), "bibtex").entries
-    return {key: (_cited_name(entry) if "author" in entry.persons else entry.fields["title"].strip("{}"),
-                  entry.fields["year"]) for key, entry in entries.items()}
+    return {
+        key: (
+            _cited_name(entry) if "author" in entry.persons else entry.fields["title"].strip("{}"),
+            entry.fields["year"],
+        )
+        for key, entry in entries.items()
+    }
 
 
 def cite_text(role, keys, names):
@@ -139,8 +147,10 @@ def bibliography_markdown(sources_csv):
     """The bibliography as a Markdown list, labelled and ordered as on the web."""
     entries = pybtex.database.parse_string(bib_text(sources_csv), "bibtex").entries
     formatted = AuthorYearStyle().format_entries(entries.values())
-    return "\n".join(f"- **{entry.label}** {' '.join(entry.text.render_as('markdown').split())}"
-                     for entry in formatted) + "\n"
+    return (
+        "\n".join(f"- **{entry.label}** {' '.join(entry.text.render_as('markdown').split())}" for entry in formatted)
+        + "\n"
+    )
 
 
 def _round_brackets():

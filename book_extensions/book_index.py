@@ -13,6 +13,7 @@ Only running text is indexed: paragraphs and list items, not titles, captions,
 tables, code or the bibliography (an index entry in a LaTeX caption or heading
 is fragile, and a table of 127 rows would bury the prose's pages).
 """
+
 import csv
 import re
 from pathlib import Path
@@ -21,8 +22,19 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-SKIP = (nodes.title, nodes.caption, nodes.table, nodes.literal_block, nodes.literal, nodes.raw,
-        nodes.citation, nodes.footnote, nodes.figure, nodes.legend, nodes.substitution_definition)
+SKIP = (
+    nodes.title,
+    nodes.caption,
+    nodes.table,
+    nodes.literal_block,
+    nodes.literal,
+    nodes.raw,
+    nodes.citation,
+    nodes.footnote,
+    nodes.figure,
+    nodes.legend,
+    nodes.substitution_definition,
+)
 INDEX_PAGE_LABEL = "book-index"  # chapters/appendix-index.md
 
 
@@ -100,8 +112,9 @@ class IndexMentions(SphinxTransform):
         if docname == self.config.root_doc and aliases:
             first = next(iter(self.document.findall(nodes.section)), None)
             if first is not None and first["ids"]:
-                entries = [("see", f"{alias}; {term}", first["ids"][0], "", None)
-                           for alias, term in sorted(aliases.items())]
+                entries = [
+                    ("see", f"{alias}; {term}", first["ids"][0], "", None) for alias, term in sorted(aliases.items())
+                ]
                 first.insert(1, addnodes.index(entries=entries, inline=False))
 
 

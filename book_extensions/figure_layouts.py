@@ -18,6 +18,7 @@ the print layout only.
 Below 664 px the text column is narrower than 616 px, where the print layout's
 smallest type (7.5 pt) would drop under 10 CSS px; figures.py gives the sums.
 """
+
 import posixpath
 import re
 import urllib.parse
@@ -108,13 +109,27 @@ def _size_attributes(translator, image):
 def visit_picture(translator, node):
     main, phone = node.children
     full = _image_url(translator, main)
-    source = translator.starttag(phone, "source", "", empty=True, media=PHONE_MEDIA,
-                                 srcset=_image_url(translator, phone), **_size_attributes(translator, phone))
-    img = translator.emptytag(main, "img", "", src=full, alt=main.get("alt", ""),
-                              loading="eager" if node["eager"] else "lazy", decoding="async",
-                              # the first figure is often the largest thing on the first screen
-                              **({"fetchpriority": "high"} if node["eager"] else {}),
-                              **_size_attributes(translator, main))
+    source = translator.starttag(
+        phone,
+        "source",
+        "",
+        empty=True,
+        media=PHONE_MEDIA,
+        srcset=_image_url(translator, phone),
+        **_size_attributes(translator, phone),
+    )
+    img = translator.emptytag(
+        main,
+        "img",
+        "",
+        src=full,
+        alt=main.get("alt", ""),
+        loading="eager" if node["eager"] else "lazy",
+        decoding="async",
+        # the first figure is often the largest thing on the first screen
+        **({"fetchpriority": "high"} if node["eager"] else {}),
+        **_size_attributes(translator, main),
+    )
     translator.body.append(f'<picture class="figure-layouts">{source}{img}</picture>\n')
     translator.body.append(f'<a class="figure-full-size" href="{full}">Full-size figure</a>\n')
     raise nodes.SkipNode
@@ -125,6 +140,7 @@ def skip(translator, node):
 
 
 def setup(app):
+    app.setup_extension("myst_nb")  # its glue domain, whose figure directive this replaces
     app.add_node(phone_layout, html=(skip, None), latex=(skip, None), text=(skip, None))
     app.add_node(picture, html=(visit_picture, None), latex=(skip, None), text=(skip, None))
     app.add_directive_to_domain("glue", "figure", PasteFigureWithPhoneLayout, override=True)

@@ -10,6 +10,7 @@ through the theme's own CSS rules (`.fa-bars:before{content:"\\f0c9"}`): a few K
 The subset is cut from the theme's original file each build, so a new icon in a page
 only needs a rebuild.
 """
+
 import re
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def used_classes(outdir):
     """Every fa-* class name in the site's pages and the theme's scripts (not the widget manager,
     which brings its own Font Awesome, nor the icon script the book leaves out)."""
     names = set()
-    scripts = [p for p in [*Path(outdir, "_static").glob("*.js"), *Path(outdir, "_static", "scripts").glob("*.js")]
-               if p.name != "fontawesome.js"]
+    scripts = [
+        p
+        for p in [*Path(outdir, "_static").glob("*.js"), *Path(outdir, "_static", "scripts").glob("*.js")]
+        if p.name != "fontawesome.js"
+    ]
     for path in [*Path(outdir).rglob("*.html"), *scripts]:
         names.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
     return names
@@ -45,8 +49,17 @@ def used_classes(outdir):
 
 def theme_font(name):
     import pydata_sphinx_theme
-    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "vendor" \
-        / "fontawesome" / "webfonts" / name
+
+    return (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme"
+        / "pydata_sphinx_theme"
+        / "static"
+        / "vendor"
+        / "fontawesome"
+        / "webfonts"
+        / name
+    )
 
 
 def subset_icon_font(app, exception):
@@ -55,7 +68,9 @@ def subset_icon_font(app, exception):
     outdir = Path(app.outdir)
     codepoints = icon_codepoints((outdir / CSS).read_text(encoding="utf-8"))
     if len(codepoints) < 100:
-        raise ExtensionError(f"icon_font: found only {len(codepoints)} Font Awesome rules in {CSS}: has the theme changed?")
+        raise ExtensionError(
+            f"icon_font: found only {len(codepoints)} Font Awesome rules in {CSS}: has the theme changed?"
+        )
     wanted = sorted({codepoints[name] for name in used_classes(outdir) if name in codepoints})
     for name in FONTS:
         options = subset.Options()

@@ -17,6 +17,7 @@ the state, so the page stays small and the figure loads lazily, with its size kn
 `_static/figures.css` hides once the HTML manager has drawn the explorer. Pages without
 widgets are left alone.
 """
+
 import html
 import json
 import re
@@ -35,8 +36,7 @@ MODEL_REF = "IPY_MODEL_"
 
 def keep_loader_off_other_pages(app, config):
     # Jupyter Book adds every .js file in _static to every page; the loader belongs on widget pages only
-    config.html_js_files = [js for js in config.html_js_files
-                            if str(js[0] if isinstance(js, tuple) else js) != LOADER]
+    config.html_js_files = [js for js in config.html_js_files if str(js[0] if isinstance(js, tuple) else js) != LOADER]
 
 
 def first_view(state, model_id):
@@ -47,7 +47,7 @@ def first_view(state, model_id):
     values = model.get("state", {})
     if model.get("model_name") == "HTMLModel":
         return values.get("value")
-    children = [c[len(MODEL_REF):] for c in values.get("children", []) if str(c).startswith(MODEL_REF)]
+    children = [c[len(MODEL_REF) :] for c in values.get("children", []) if str(c).startswith(MODEL_REF)]
     if model.get("model_name") == "StackModel" and children:
         children = [children[values.get("selected_index") or 0]]
     for child in children:
@@ -58,10 +58,12 @@ def first_view(state, model_id):
 
 
 def placeholder(view_html, scripts):
-    return (f'<div class="widget-placeholder" data-widget-scripts="{html.escape(json.dumps(scripts))}">'
-            '<div class="widget-placeholder-controls"><button type="button" class="btn btn-sm btn-outline-primary">'
-            'Load the explorer</button></div>'
-            f'{view_html}</div>')
+    return (
+        f'<div class="widget-placeholder" data-widget-scripts="{html.escape(json.dumps(scripts))}">'
+        '<div class="widget-placeholder-controls"><button type="button" class="btn btn-sm btn-outline-primary">'
+        "Load the explorer</button></div>"
+        f"{view_html}</div>"
+    )
 
 
 def state_script(state_json):
@@ -70,10 +72,12 @@ def state_script(state_json):
     The JSON is written as a JavaScript object literal (JSON is valid JavaScript), not as a
     string, which would escape every quote in it.
     """
-    return ("(function () {\n  var state = document.createElement('script');\n"
-            f"  state.type = {json.dumps(WIDGET_STATE)};\n"
-            f"  state.textContent = JSON.stringify({state_json});\n"
-            "  document.body.appendChild(state);\n})();\n")
+    return (
+        "(function () {\n  var state = document.createElement('script');\n"
+        f"  state.type = {json.dumps(WIDGET_STATE)};\n"
+        f"  state.textContent = JSON.stringify({state_json});\n"
+        "  document.body.appendChild(state);\n})();\n"
+    )
 
 
 DATA_URI = re.compile(r'(?P<attr>src|srcset)="(?P<uri>data:image/svg\+xml,[^"]+)"')
@@ -82,6 +86,7 @@ DATA_URI = re.compile(r'(?P<attr>src|srcset)="(?P<uri>data:image/svg\+xml,[^"]+)
 def view_with_files(app, pagename, view_html, pathto):
     """The view's HTML with its SVG data URIs written out as files (sized, loaded lazily)."""
     from book_extensions.figure_layouts import svg_size  # the same size attributes as the book's figures
+
     count = 0
 
     def to_file(match):
@@ -132,7 +137,8 @@ def defer_widgets(app, pagename, templatename, context, doctree):
 
     context["body"] = WIDGET_VIEW.sub(with_placeholder, context.get("body", ""))
     context["script_files"] = [js for js in scripts if js not in states and js not in widget_js] + [
-        _JavaScript(f"_static/{LOADER}", priority=800, defer="defer")]
+        _JavaScript(f"_static/{LOADER}", priority=800, defer="defer")
+    ]
 
 
 def setup(app):

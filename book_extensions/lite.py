@@ -22,12 +22,13 @@ page) stops the click with that message instead of opening a Jupyter that cannot
 The notebooks come from one setting, `lite_notebooks` (a folder of .ipynb named like the
 pages, relative to the book's root).
 """
+
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -40,10 +41,10 @@ from .reader_notebooks import KIT_NOTE_TAG, notebook_pages
 
 logger = logging.getLogger(__name__)
 
-VENDOR = Path("_build", "vendor", "lite")     # tools/vendor_pyodide.py writes it
-WORK = Path("_build", "lite")                 # the lite build's sources and cache, rebuilt each time
-OUTPUT = "lite"                               # under the HTML output
-PYODIDE_URL = "./static/pyodide/pyodide.js"   # the site's own Pyodide (the kernel's pyodideUrl)
+VENDOR = Path("_build", "vendor", "lite")  # tools/vendor_pyodide.py writes it
+WORK = Path("_build", "lite")  # the lite build's sources and cache, rebuilt each time
+OUTPUT = "lite"  # under the HTML output
+PYODIDE_URL = "./static/pyodide/pyodide.js"  # the site's own Pyodide (the kernel's pyodideUrl)
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 PACKAGE = "afghan_relations"
 APPS = ["lab", "notebooks", "tree"]
@@ -55,8 +56,10 @@ INSTALL_CELL = (
     "# package and its data from the site itself (nothing comes from another host).\n"
     f"%pip install {PACKAGE}"
 )
-FILE_NOTE = ("The site must be served over http (for example with python -m http.server in the "
-             "book's folder): a browser does not run it from a file:// address.")
+FILE_NOTE = (
+    "The site must be served over http (for example with python -m http.server in the "
+    "book's folder): a browser does not run it from a file:// address."
+)
 
 
 def lite_notebook(source):
@@ -87,11 +90,15 @@ def check_vendor(vendor):
     if not provenance.is_file():
         raise ExtensionError(f"{provenance} missing: run `python tools/vendor_pyodide.py` (`make book` does)")
     files = json.loads(provenance.read_text())
-    bad = [name for name, info in files.items()
-           if not (vendor / name).is_file() or (vendor / name).stat().st_size != info["size"]]
+    bad = [
+        name
+        for name, info in files.items()
+        if not (vendor / name).is_file() or (vendor / name).stat().st_size != info["size"]
+    ]
     if bad:
-        raise ExtensionError(f"{vendor}: {', '.join(bad)} missing or changed since verified: "
-                             "run `python tools/vendor_pyodide.py`")
+        raise ExtensionError(
+            f"{vendor}: {', '.join(bad)} missing or changed since verified: run `python tools/vendor_pyodide.py`"
+        )
     return files
 
 
@@ -99,7 +106,7 @@ def release_epoch(confdir):
     """The edition's release date (CITATION.cff) as a Unix time: the lite site's file dates,
     so that two builds of the same files are byte-identical (tests/test_rebuild.py)."""
     released = edition.citation(confdir)[1]
-    return int(datetime(released.year, released.month, released.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(released.year, released.month, released.day, tzinfo=UTC).timestamp())
 
 
 def lite_config(vendor, wheel, output, epoch):
@@ -116,9 +123,11 @@ def lite_config(vendor, wheel, output, epoch):
             "no_unused_shared_packages": True,
         },
         # ipywidgets needs jupyterlab_widgets installed too: the extension's wheel is also served to piplite
-        "PipliteAddon": {"piplite_urls": sorted(str(p) for p in (vendor / "pypi").glob("*.whl"))
-                         + sorted(str(p) for p in (vendor / "extensions").glob("jupyterlab_widgets-*.whl"))
-                         + [str(wheel)]},
+        "PipliteAddon": {
+            "piplite_urls": sorted(str(p) for p in (vendor / "pypi").glob("*.whl"))
+            + sorted(str(p) for p in (vendor / "extensions").glob("jupyterlab_widgets-*.whl"))
+            + [str(wheel)]
+        },
     }
 
 
@@ -129,15 +138,16 @@ def kernel_settings():
 
 def lite_json():
     # exposeAppInBrowser: window.jupyterapp, through which the browser tests run the notebooks
-    return {"jupyter-lite-schema-version": 0,
-            "jupyter-config-data": {"exposeAppInBrowser": True,
-                                    "litePluginSettings": {KERNEL_PLUGIN: kernel_settings()}}}
+    return {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {"exposeAppInBrowser": True, "litePluginSettings": {KERNEL_PLUGIN: kernel_settings()}},
+    }
 
 
 def write_sources(work, vendor, wheel, notebooks, output, epoch):
     """The lite build's input folder, laid anew."""
     (work / "files").mkdir(parents=True)
-    for page, source in notebooks.items():
+    for source in notebooks.values():
         nbformat.write(lite_notebook(source), work / "files" / source.name)
     (work / "jupyter_lite_config.json").write_text(json.dumps(lite_config(vendor, wheel, output, epoch), indent=2))
     (work / "jupyter-lite.json").write_text(json.dumps(lite_json(), indent=2))
@@ -149,8 +159,15 @@ def add_status_favicons(output):
     is busy). They get the app's own icon."""
     icons = output / "static" / "favicons"
     icons.mkdir(parents=True, exist_ok=True)
-    for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3",
-                 "favicon-file", "favicon-notebook", "favicon-terminal"):
+    for name in (
+        "favicon",
+        "favicon-busy-1",
+        "favicon-busy-2",
+        "favicon-busy-3",
+        "favicon-file",
+        "favicon-notebook",
+        "favicon-terminal",
+    ):
         shutil.copyfile(output / "notebooks" / "favicon.ico", icons / f"{name}.ico")
 
 
@@ -185,8 +202,12 @@ def config_problems(output):
     missing = [p["file_name"] for p in lock["packages"].values() if not (served / p["file_name"]).is_file()]
     if missing:
         problems.append(f"static/pyodide lacks {', '.join(missing)}")
-    wrong = [p["file_name"] for p in lock["packages"].values() if (served / p["file_name"]).is_file()
-             and hashlib.sha256((served / p["file_name"]).read_bytes()).hexdigest() != p["sha256"]]
+    wrong = [
+        p["file_name"]
+        for p in lock["packages"].values()
+        if (served / p["file_name"]).is_file()
+        and hashlib.sha256((served / p["file_name"]).read_bytes()).hexdigest() != p["sha256"]
+    ]
     if wrong:
         problems.append(f"static/pyodide: {', '.join(wrong)} differ from pyodide-lock.json's sha256")
     return problems
@@ -203,8 +224,12 @@ def build_lite(app, exception):
         shutil.rmtree(folder, ignore_errors=True)
     wheel = wheel_path(app)  # the wheel `make wheel` built, the notebook kit's too
     write_sources(work / "src", vendor, wheel, notebooks, output, release_epoch(confdir))
-    result = subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")],
-                            cwd=work / "src", capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")],
+        cwd=work / "src",
+        capture_output=True,
+        text=True,
+    )
     (work / "build.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{result.stderr[-3000:]}")
@@ -228,14 +253,17 @@ def add_run_button(app, pagename, templatename, context, doctree):
     url = context["pathto"](f"{OUTPUT}/{NOTEBOOK_APP}", 1) + f"?path={Path(pagename).name}.ipynb"
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
-            button["buttons"].insert(0, {
-                "type": "link",
-                "url": url,
-                "text": "Run in your browser",
-                "tooltip": "Run this chapter's notebook in your browser, with nothing installed. " + FILE_NOTE,
-                "icon": "fas fa-play",
-                "label": "run-in-browser-button",
-            })
+            button["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "url": url,
+                    "text": "Run in your browser",
+                    "tooltip": "Run this chapter's notebook in your browser, with nothing installed. " + FILE_NOTE,
+                    "icon": "fas fa-play",
+                    "label": "run-in-browser-button",
+                },
+            )
 
 
 def setup(app):

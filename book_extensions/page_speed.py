@@ -15,6 +15,7 @@ component (none of this book's do: no `sd-` class) gets neither its stylesheet n
 tabs script, and sphinx-thebe's stylesheet goes with Thebe off, like its scripts
 (page_scripts.py).
 """
+
 import re
 
 from sphinx.builders.html._assets import _JavaScript
@@ -28,8 +29,13 @@ USES_SPHINX_DESIGN = re.compile(r'class="[^"]*\bsd-')
 def deferred(js):
     filename = str(getattr(js, "filename", "") or "")
     attributes = dict(getattr(js, "attributes", {}) or {})
-    if (not filename or filename in KEEP_BLOCKING or "://" in filename
-            or {"defer", "async"} & set(attributes) or attributes.get("type", "text/javascript") != "text/javascript"):
+    if (
+        not filename
+        or filename in KEEP_BLOCKING
+        or "://" in filename
+        or {"defer", "async"} & set(attributes)
+        or attributes.get("type", "text/javascript") != "text/javascript"
+    ):
         return js
     return _JavaScript(filename, priority=js.priority, **attributes, defer="defer")
 

@@ -10,6 +10,7 @@
 2. Code a chapter folds away on the web (`hide-input`, `hide-cell`) is left
    out of the print edition: a reader cannot unfold paper.
 """
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -41,8 +42,11 @@ class BookStructure(SphinxPostTransform):
         appendices = [a for a in appendices if a not in back_matter]
 
         # The chapters Sphinx inlined in place of the root document's toctree, in order.
-        chapters = [n for n in self.document.findall(addnodes.start_of_file)
-                    if not any(isinstance(p, addnodes.start_of_file) for p in _ancestors(n))]
+        chapters = [
+            n
+            for n in self.document.findall(addnodes.start_of_file)
+            if not any(isinstance(p, addnodes.start_of_file) for p in _ancestors(n))
+        ]
         for chapter in chapters:
             chapter.parent.remove(chapter)
         for wrapper in list(self.document.findall(nodes.compound)):
@@ -95,7 +99,7 @@ def _drop_title_prefix(chapter, prefix):
     section = next(chapter.findall(nodes.section), None)
     title = section[0] if section is not None and section.children else None
     if isinstance(title, nodes.title) and isinstance(title[0], nodes.Text) and title[0].startswith(prefix):
-        rest = str(title[0])[len(prefix):]
+        rest = str(title[0])[len(prefix) :]
         title.replace(title[0], nodes.Text(rest[:1].upper() + rest[1:]))
 
 

@@ -77,6 +77,7 @@ class References:
 
     def citation(self, role, keys, where):
         from book_extensions import bibliography
+
         names = bibliography.cited_names(self.sources_csv) if self.sources_csv else {}
         missing = [key for key in keys if key not in names]
         if missing:
@@ -85,6 +86,7 @@ class References:
 
     def bibliography(self, where):
         from book_extensions import bibliography
+
         if not self.sources_csv:
             raise ExtensionError(f"{where}: no sources for the bibliography")
         return bibliography.bibliography_markdown(self.sources_csv)

@@ -5,6 +5,7 @@ into each page) comes from the npm registry like the widget JavaScript
 (tools/vendor_js.py: `npm pack`, pinned version, pinned sha512) and is kept in
 `_build/test-tools/`, outside `_build/vendor/`, whose contents are published with the site.
 """
+
 import functools
 import gzip
 import http.server
@@ -26,14 +27,25 @@ AXE = {
     "integrity": "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
 }
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium():
     """Debian's Chromium (playwright drives it; no browser is downloaded)."""
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -85,8 +97,12 @@ class _GzipHandler(_QuietHandler):
         if path.is_dir():
             path = path / "index.html"
         ctype = self.guess_type(str(path))
-        if (not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "")
-                or not ctype.startswith(COMPRESSED_TYPES) or not self.path.split("?")[0].endswith(path.name)):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not ctype.startswith(COMPRESSED_TYPES)
+            or not self.path.split("?")[0].endswith(path.name)
+        ):
             return super().do_GET()
         key = (path, path.stat().st_mtime_ns)
         if key not in self.cache:
@@ -130,6 +146,7 @@ class SiteServer:
 if __name__ == "__main__":  # serve a built site gzipped, for Lighthouse: python tests/browser_support.py DIR
     import sys
     import time
+
     with SiteServer(sys.argv[1] if len(sys.argv) > 1 else ROOT / "_build" / "html", gzip=True) as running:
         print(running.base, flush=True)
         while True:

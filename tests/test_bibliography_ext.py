@@ -11,10 +11,12 @@ from book_extensions import bibliography  # noqa: E402
 
 pytestmark = pytest.mark.fast
 
-SOURCES = ("source,title,publisher,author,published,date_precision,kind,licence,evidence,notes\n"
-           "000_a.txt,An article,Wikipedia contributors,Wikipedia contributors,2026-01,month,encyclopedia_article,"
-           "CC BY-SA 4.0,x,\n"
-           "001_b.txt,A report,Not named,,2025-07-03/2025-07-04,range,news_report,quoted,x,\n")
+SOURCES = (
+    "source,title,publisher,author,published,date_precision,kind,licence,evidence,notes\n"
+    "000_a.txt,An article,Wikipedia contributors,Wikipedia contributors,2026-01,month,encyclopedia_article,"
+    "CC BY-SA 4.0,x,\n"
+    "001_b.txt,A report,Not named,,2025-07-03/2025-07-04,range,news_report,quoted,x,\n"
+)
 
 
 def test_cite_texts_follow_the_author_date_forms(tmp_path):

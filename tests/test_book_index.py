@@ -18,7 +18,11 @@ def entries(app, docname):
 
 
 def test_mentions_are_indexed_under_the_canonical_name_and_aliases_get_see_entries(fixture_book):
-    app = fixture_book(CONF, {**DATA, "index.rst": """
+    app = fixture_book(
+        CONF,
+        {
+            **DATA,
+            "index.rst": """
         Tiny
         ====
 
@@ -27,7 +31,9 @@ def test_mentions_are_indexed_under_the_canonical_name_and_aliases_get_see_entri
         .. figure:: nothing.png
 
            Russia in a caption is not indexed.
-        """})
+        """,
+        },
+    )
     found = entries(app, "index")
     singles = sorted(term for kind, term, *_ in found if kind == "single")
     assert singles == ["Mazar-e-Sharif", "Russia", "Russian Empire", "Soviet Union"]

@@ -12,6 +12,7 @@ driven by playwright's Python package (no browser download); skipped with the re
 either is missing. CI (.ci/run) installs chromium, so there these tests run.
 BOOK_HTML=path tests another build of the book; BOOK_SCREENSHOTS=dir also saves screenshots.
 """
+
 import base64
 import contextlib
 import gzip
@@ -45,11 +46,11 @@ DESKTOP = {"width": 1280, "height": 800}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 pytestmark = [
-    pytest.mark.skipif(not (HTML / "index.html").is_file(),
-                       reason=f"no built book in {HTML}: run `make book`"),
+    pytest.mark.skipif(not (HTML / "index.html").is_file(), reason=f"no built book in {HTML}: run `make book`"),
 ]
 needs_browser = pytest.mark.skipif(
-    chromium() is None, reason="no chromium at /usr/bin/chromium (Debian: apt-get install chromium)")
+    chromium() is None, reason="no chromium at /usr/bin/chromium (Debian: apt-get install chromium)"
+)
 
 
 PAGES = [f"{name}.html" for name in toc_pages()] + ["genindex.html", "search.html"]
@@ -58,13 +59,15 @@ PAGES = [f"{name}.html" for name in toc_pages()] + ["genindex.html", "search.htm
 def site_pages():
     """All HTML pages of the book (not the theme's fragments under _static/ or _sources/, nor the
     in-browser Jupyter under lite/, which tests/test_lite.py checks)."""
-    return sorted(p for p in HTML.rglob("*.html")
-                  if p.relative_to(HTML).parts[0] not in ("_static", "_sources", "lite"))
+    return sorted(
+        p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] not in ("_static", "_sources", "lite")
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The browser: one fresh profile for the session; every page is loaded with routing on, which
 # also turns Chromium's HTTP cache off, so each page load fetches (and counts) all it needs.
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -79,8 +82,8 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (requirements.txt) not installed")
     with tempfile.TemporaryDirectory(prefix="book-chromium-") as profile, sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=chromium(), headless=True, args=CHROMIUM_ARGS,
-            viewport=DESKTOP)
+            profile, executable_path=chromium(), headless=True, args=CHROMIUM_ARGS, viewport=DESKTOP
+        )
         try:
             yield context
         finally:
@@ -95,8 +98,12 @@ class Visit:
         self.errors, self.external, self.failed, self.bodies = [], [], [], {}
         self.page = context.new_page()
         self.page.set_viewport_size(viewport)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(
-            f"console: {m.text} ({(m.location or {}).get('url', '')})"))
+        self.page.on(
+            "console",
+            lambda m: (
+                m.type == "error" and self.errors.append(f"console: {m.text} ({(m.location or {}).get('url', '')})")
+            ),
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
         self.page.on("requestfailed", self._failed)
         self.page.on("response", self._response)
@@ -134,12 +141,15 @@ class Visit:
         if views:
             # the widget JavaScript loads when an explorer nears the screen (book_extensions/lazy_widgets.py):
             # scroll to each, as a reader does, then back to the top
-            self.page.evaluate("""() => { document.querySelectorAll('.widget-placeholder').forEach(p => p.scrollIntoView());
+            self.page.evaluate("""() => {
+                document.querySelectorAll('.widget-placeholder').forEach(p => p.scrollIntoView());
                                           window.scrollBy(0, 1); }""")
             # embed-amd.js renders each widget-view script into a .jupyter-widgets element
             self.page.wait_for_function(
                 "n => document.querySelectorAll('.widget-subarea > .jupyter-widgets').length >= n",
-                arg=views, timeout=30000)
+                arg=views,
+                timeout=30000,
+            )
             self.page.evaluate("() => window.scrollTo(0, 0)")
             self.page.wait_for_timeout(300)
 
@@ -208,9 +218,14 @@ def test_every_request_of_every_page_succeeds(visits):
 
 @needs_browser
 def test_no_serious_or_critical_accessibility_violation(visits):
-    found = {path: [f"{x['id']} ({x['impact']}): {x['help']} at {x['nodes']}" for x in v.axe
-                    if x["impact"] in ("serious", "critical")]
-             for path, v in visits.items()}
+    found = {
+        path: [
+            f"{x['id']} ({x['impact']}): {x['help']} at {x['nodes']}"
+            for x in v.axe
+            if x["impact"] in ("serious", "critical")
+        ]
+        for path, v in visits.items()
+    }
     found = {path: problems for path, problems in found.items() if problems}
     assert not found, found
 
@@ -245,12 +260,16 @@ def test_every_page_is_within_the_weight_budget(visits):
     Netlify, nginx with gzip on do); the uncompressed figure is in the message for comparison.
     """
     report = {path: (v.weight_compressed, v.weight) for path, v in visits.items()}
-    over = {path: f"{c / 1e6:.2f} MB compressed ({raw / 1e6:.2f} MB uncompressed)"
-            for path, (c, raw) in report.items() if c > PAGE_BUDGET}
+    over = {
+        path: f"{c / 1e6:.2f} MB compressed ({raw / 1e6:.2f} MB uncompressed)"
+        for path, (c, raw) in report.items()
+        if c > PAGE_BUDGET
+    }
     assert not over, over
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 @needs_browser
 @pytest.mark.parametrize("page_name", sorted(EXPLORERS))
@@ -311,7 +330,8 @@ def test_no_sideways_scrolling_on_a_phone(browser, server, path):
         })""")
         assert widths["scroll"] <= widths["inner"], (
             f"scrolls sideways: {widths['scroll']} px wide in a {widths['inner']} px window; "
-            f"too wide: {widths['wide'][:5]}")
+            f"too wide: {widths['wide'][:5]}"
+        )
         for shown, _natural in widths["figures"]:
             assert shown <= PHONE["width"], f"a figure {shown} px wide on a {PHONE['width']} px phone"
         if SCREENSHOTS and path.startswith(("chapters/intro", "chapters/06", "chapters/08")):
@@ -337,8 +357,15 @@ def test_search_works_offline(browser, server):
 # ---------------------------------------------------------------------------------------------
 # Static checks of the built files (no browser needed).
 
-LINK_ATTRIBUTES = {"a": "href", "img": "src", "script": "src", "link": "href",
-                   "source": "src", "iframe": "src", "object": "data"}
+LINK_ATTRIBUTES = {
+    "a": "href",
+    "img": "src",
+    "script": "src",
+    "link": "href",
+    "source": "src",
+    "iframe": "src",
+    "object": "data",
+}
 
 
 class Links:
@@ -348,9 +375,11 @@ class Links:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         self.ids = {element["id"] for element in soup.find_all(id=True)}
         self.ids |= {a["name"] for a in soup.find_all("a", attrs={"name": True})}
-        self.urls = [(element.name, element[LINK_ATTRIBUTES[element.name]])
-                     for element in soup.find_all(list(LINK_ATTRIBUTES))
-                     if element.get(LINK_ATTRIBUTES[element.name])]
+        self.urls = [
+            (element.name, element[LINK_ATTRIBUTES[element.name]])
+            for element in soup.find_all(list(LINK_ATTRIBUTES))
+            if element.get(LINK_ATTRIBUTES[element.name])
+        ]
 
 
 def parse(page):
@@ -382,8 +411,9 @@ def test_every_internal_link_resolves():
 
 def test_chapters_link_their_notebook_data_and_pdf():
     """Each chapter's executed .ipynb, the CSV downloads and the PDF are linked and present."""
-    links = {page.relative_to(HTML).as_posix(): [url for tag, url in parse(page).urls if tag == "a"]
-             for page in site_pages()}
+    links = {
+        page.relative_to(HTML).as_posix(): [url for tag, url in parse(page).urls if tag == "a"] for page in site_pages()
+    }
     for name in toc_pages():
         source = (ROOT / f"{name}.md").read_text(encoding="utf-8")
         if "kernelspec:" in source:
@@ -402,11 +432,13 @@ def test_chapters_link_their_notebook_data_and_pdf():
 # Contrast of the figures' own text: the figures are SVG with real <text>; every text colour
 # must reach 4.5:1 (WCAG AA for text) against the white figure background.
 
+
 def _luminance(hex_colour):
     def channel(c):
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -459,7 +491,9 @@ def figure_svgs():
     left in _images/), and explorer views."""
     for page in site_pages():
         text = page.read_text(encoding="utf-8")
-        files = re.findall(r'<img[^>]+src="([^"]+\.svg)"', text) + re.findall(r'<source[^>]+srcset="([^"]+\.svg)"', text)
+        files = re.findall(r'<img[^>]+src="([^"]+\.svg)"', text) + re.findall(
+            r'<source[^>]+srcset="([^"]+\.svg)"', text
+        )
         for src in sorted(set(files)):
             svg = (page.parent / src).resolve()
             yield f"{page.relative_to(HTML)} {svg.name}", svg.read_bytes()
@@ -511,17 +545,24 @@ def svg_at(url, server):
 
 
 def widget_state(path):
-    """The widget state of a page: the object in its _static/widget-state/<page>.js (book_extensions/lazy_widgets.py)."""
+    """The widget state of a page: the object in its _static/widget-state/<page>.js.
+
+    (book_extensions/lazy_widgets.py writes it.)"""
     import json
+
     script = (HTML / "_static" / "widget-state" / f"{path.removesuffix('.html').replace('/', '--')}.js").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     return json.loads(re.search(r"JSON\.stringify\((.*?)\);\n", script, re.S).group(1))
 
 
 def widget_views(path):
     """The HTML of every explorer view (HTML widget with a figure) in the page's widget state."""
-    return [m["state"]["value"] for m in widget_state(path)["state"].values()
-            if m["model_name"] == "HTMLModel" and "<img" in m["state"].get("value", "")]
+    return [
+        m["state"]["value"]
+        for m in widget_state(path)["state"].values()
+        if m["model_name"] == "HTMLModel" and "<img" in m["state"].get("value", "")
+    ]
 
 
 def view_layout(view_html, phone):
@@ -574,9 +615,14 @@ def test_figure_text_is_at_least_10_css_px(browser, server, screen):
                 visit.wait_for_widgets()
                 explorers = visit.page.evaluate(EXPLORER_SHOWN)
                 assert len(explorers) == 1, f"{path}: {len(explorers)} explorers on show"
-                shown += [{"where": f"explorer view {i + 1}", "width": explorers[0]["width"],
-                           "src": view_layout(view, explorers[0]["phone"])}
-                          for i, view in enumerate(widget_views(path))]
+                shown += [
+                    {
+                        "where": f"explorer view {i + 1}",
+                        "width": explorers[0]["width"],
+                        "src": view_layout(view, explorers[0]["phone"]),
+                    }
+                    for i, view in enumerate(widget_views(path))
+                ]
             for figure in shown:
                 width, smallest = svg_scale(svg_at(figure["src"], server))
                 px = figure["width"] / width * smallest
@@ -595,18 +641,22 @@ def test_every_figure_has_a_phone_layout_a_size_and_a_full_size_link():
     problems, figures = [], 0
     for page in site_pages():
         text = page.read_text(encoding="utf-8")
-        assert '<link rel="icon"' in text or 'http-equiv="Refresh"' in text, f"{page.relative_to(HTML)}: no favicon link"
+        assert '<link rel="icon"' in text or 'http-equiv="Refresh"' in text, (
+            f"{page.relative_to(HTML)}: no favicon link"
+        )
         blocks = re.findall(r'<figure[^>]*id="(fig-[^"]+)"[^>]*>(.*?)</figure>', text, re.S)
         for n, (name, block) in enumerate(blocks):
             figures += 1
-            source = re.search(r'<source ([^>]*)>', block)
-            img = re.search(r'<img ([^>]*)>', block)
+            source = re.search(r"<source ([^>]*)>", block)
+            img = re.search(r"<img ([^>]*)>", block)
             full = re.search(r'<a class="figure-full-size" href="([^"]+)"', block)
             if not (source and img and full and "<picture" in block):
                 problems.append(f"{page.name} {name}: no <picture> with a phone source and a full-size link")
                 continue
-            source_attrs, img_attrs = dict(re.findall(r'(\w+)="([^"]*)"', source.group(1))), \
-                dict(re.findall(r'(\w+)="([^"]*)"', img.group(1)))
+            source_attrs, img_attrs = (
+                dict(re.findall(r'(\w+)="([^"]*)"', source.group(1))),
+                dict(re.findall(r'(\w+)="([^"]*)"', img.group(1))),
+            )
             if source_attrs.get("srcset") == img_attrs.get("src") or "max-width" not in source_attrs.get("media", ""):
                 problems.append(f"{page.name} {name}: the phone source is not a narrow-screen twin")
             if full.group(1) != img_attrs.get("src") or not (page.parent / unquote(full.group(1))).is_file():
@@ -625,16 +675,23 @@ def test_every_figure_has_a_phone_layout_a_size_and_a_full_size_link():
 # simulates these from an unthrottled load; its own applied mode, which also stands in for the
 # connection set-up this applied latency leaves out, multiplies the latency by 3.75.)
 MOBILE = {"width": 412, "height": 823}
-SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6 * 1024 * 1024 / 8,
-           "uploadThroughput": 750 * 1024 / 8}
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6 * 1024 * 1024 / 8,
+    "uploadThroughput": 750 * 1024 / 8,
+}
 CPU_SLOWDOWN = 4
 LCP_BUDGET_MS = 2500
 # What the first paint waits for, compressed: the page and its render-blocking stylesheets and
 # scripts (about 95 KB, most of it the theme's stylesheet). The widget state or the widget manager
 # in the <head> again would be 50 KB to 1 MB more, whatever the machine's speed.
 BLOCKING_BUDGET = 120_000
-PAGE_KINDS = {"text": "chapters/intro.html", "explorer": "chapters/08-recognition.html",
-              "chronology": "chapters/appendix-chronology.html"}
+PAGE_KINDS = {
+    "text": "chapters/intro.html",
+    "explorer": "chapters/08-recognition.html",
+    "chronology": "chapters/appendix-chronology.html",
+}
 PAINT_TIMES = """() => {
     window.__lcp = 0; window.__fcp = 0;
     new PerformanceObserver(list => { for (const e of list.getEntries()) window.__lcp = e.startTime; })
@@ -691,8 +748,10 @@ def test_page_is_drawn_within_2_5_s_on_a_slow_phone_connection(browser, gzip_ser
     lcp, fcp = sorted(load[:2] for load in loads)[1]
     assert 0 < fcp <= lcp, (fcp, lcp)
     assert 20_000 < loads[0][3] <= BLOCKING_BUDGET, f"{loads[0][3]} bytes block the first paint"
-    assert lcp <= LCP_BUDGET_MS, (f"{PAGE_KINDS[kind]}: largest contentful paint {lcp:.0f} ms (first paint "
-                                  f"{fcp:.0f} ms); all three loads: {[round(load[0]) for load in loads]}")
+    assert lcp <= LCP_BUDGET_MS, (
+        f"{PAGE_KINDS[kind]}: largest contentful paint {lcp:.0f} ms (first paint "
+        f"{fcp:.0f} ms); all three loads: {[round(load[0]) for load in loads]}"
+    )
 
 
 @needs_browser

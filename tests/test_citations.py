@@ -2,6 +2,7 @@
 
 The first tests need no build; the last read the built HTML (skipped before `make book`).
 """
+
 import csv
 import html as html_lib
 import re
@@ -18,8 +19,10 @@ CITE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
 sys.path.insert(0, str(REPO))
 from book_extensions import bibliography  # noqa: E402
 
-built = pytest.mark.skipif(not (HTML / "chapters" / "appendix-bibliography.html").exists(),
-                           reason="the book is not built: run `make book` first")
+built = pytest.mark.skipif(
+    not (HTML / "chapters" / "appendix-bibliography.html").exists(),
+    reason="the book is not built: run `make book` first",
+)
 
 
 def sources():
@@ -46,8 +49,15 @@ def test_bib_file_is_generated_from_sources_csv():
 
 
 def test_generated_bib_escapes_what_bibtex_would_read_as_markup():
-    row = {"source": "009_x.txt", "title": "A {braced} title & 50% of $ #1", "publisher": "P", "author": "",
-           "published": "2024-02-30", "kind": "news_report", "licence": "CC BY 4.0"}
+    row = {
+        "source": "009_x.txt",
+        "title": "A {braced} title & 50% of $ #1",
+        "publisher": "P",
+        "author": "",
+        "published": "2024-02-30",
+        "kind": "news_report",
+        "licence": "CC BY 4.0",
+    }
     entry = pybtex.database.parse_string(bibliography.bib_entry(row), "bibtex").entries["009"]
     assert entry.fields["title"] == r"{A braced title \& 50\% of \$ \#1}"
     assert entry.fields["month"] == "February" and "author" not in entry.persons
@@ -95,5 +105,6 @@ def test_every_citation_in_the_built_page_links_to_a_bibliography_entry(chapter)
     assert "{cite" not in _text(page)
     if expected:
         # author–date, parenthetical "(RT, 2025)" or textual "RT (2025)"
-        assert re.search(r"(?:Wikipedia contributors|Al Jazeera|RT|Russia recognizes[^,]*)\s*,?\s*\(?\s*\d{4}",
-                         _text(page))
+        assert re.search(
+            r"(?:Wikipedia contributors|Al Jazeera|RT|Russia recognizes[^,]*)\s*,?\s*\(?\s*\d{4}", _text(page)
+        )

@@ -1,6 +1,7 @@
 """How the build executes chapters: data validated once per build, and kernels forked from a warm process
 (book_extensions/parallel_execution.py, book_extensions/kernel_fork.py). The build itself, cold and
 incremental, is tested in tests/test_rebuild.py."""
+
 import asyncio
 import json
 import os
@@ -77,7 +78,8 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
                   "pandas_defaults": {k: repr(o.defval) for k, o in config._registered_options.items()},
                   "pandas_options": {k: repr(pandas.get_option(k)) for k in config._registered_options},
                   "rcparams": {k: repr(v) for k, v in matplotlib.rcParams.items()},
-                  "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
+                  "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),
+                  "cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
                   "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
                   "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
                   "widgets_loaded": "ipywidgets" in sys.modules}))
@@ -88,9 +90,13 @@ def run_probe(tmp_path, manager_class=None):
     """What a kernel started the usual way, or forked, says about itself."""
     from nbclient import NotebookClient
 
-    nb = new_notebook(cells=[new_code_cell(PROBE), new_code_cell("import matplotlib.pyplot as plt\n"
-                                                                  "fig, ax = plt.subplots(); ax.plot([0, 1]); fig")],
-                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        cells=[
+            new_code_cell(PROBE),
+            new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots(); ax.plot([0, 1]); fig"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     options = {"kernel_manager_class": manager_class} if manager_class else {}
     client = NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(tmp_path)}}, **options)
     asyncio.run(client.async_execute())

@@ -1,6 +1,7 @@
 """Each figure in its two layouts, without building the book: the phone layout narrow with larger
 type, the print layout at book width, both with no text under their minimum; glue_figure storing
 the phone twin unshown; the build's helpers that size figures and find an explorer's first view."""
+
 import json
 import re
 import urllib.parse
@@ -18,8 +19,14 @@ FONT_SIZE = re.compile(r"font(?:-size)?:\s*(?:(?:bold|italic|normal|\d00)\s+)*([
 
 @pytest.fixture
 def book_data(real_data):
-    return {"events": load.events(), "periods": load.periods(), "aid": load.aid_flows(),
-            "treaties": load.treaties(), "steps": load.recognition_steps(), "actors": load.actors()}
+    return {
+        "events": load.events(),
+        "periods": load.periods(),
+        "aid": load.aid_flows(),
+        "treaties": load.treaties(),
+        "steps": load.recognition_steps(),
+        "actors": load.actors(),
+    }
 
 
 def drawings(d):
@@ -28,15 +35,20 @@ def drawings(d):
     return {
         "chronology": lambda **kw: figures.plot_chronology(d["events"], d["periods"], **kw),
         "chronology, one era": lambda **kw: figures.plot_chronology(
-            d["events"], d["periods"], relationships=["afghanistan_russia", "britain_russia"], xlim=(1832, 1922), **kw),
+            d["events"], d["periods"], relationships=["afghanistan_russia", "britain_russia"], xlim=(1832, 1922), **kw
+        ),
         "events per decade": lambda **kw: figures.plot_events_per_decade(d["events"], **kw),
-        "aid, Russia": lambda **kw: figures.plot_aid_flows(analysis.russian_flows_to_afghanistan(d["aid"]),
-                                                            (1910, 2030), **kw),
-        "aid, Tajikistan": lambda **kw: figures.plot_aid_flows(analysis.afghan_tajik_flows(d["aid"]), (1985, 2030), **kw),
+        "aid, Russia": lambda **kw: figures.plot_aid_flows(
+            analysis.russian_flows_to_afghanistan(d["aid"]), (1910, 2030), **kw
+        ),
+        "aid, Tajikistan": lambda **kw: figures.plot_aid_flows(
+            analysis.afghan_tajik_flows(d["aid"]), (1985, 2030), **kw
+        ),
         "treaty counts": lambda **kw: figures.plot_treaty_counts(d["treaties"], d["periods"], **kw),
         "recognition ladder": lambda **kw: figures.plot_recognition_ladder(d["steps"], d["actors"], **kw),
         "Russia's steps, annotated": lambda **kw: figures.plot_recognition_ladder(
-            russia, d["actors"], states=["RUS"], annotate=True, **kw),
+            russia, d["actors"], states=["RUS"], annotate=True, **kw
+        ),
         "recognition history": lambda **kw: figures.plot_recognition_history(d["steps"], d["actors"], **kw),
     }
 
@@ -76,7 +88,9 @@ def test_phone_treaty_figure_stacks_its_panels(book_data):
 def test_phone_ladder_numbers_the_steps_and_lists_them(book_data):
     russia = book_data["steps"][book_data["steps"]["actor"] == "RUS"]
     recent = russia[russia["date_max"].fillna(russia["date_min"]) >= "2021-08-01"]
-    svg, _, _ = svg_of(figures.plot_recognition_ladder(russia, book_data["actors"], states=["RUS"], annotate=True, phone=True))
+    svg, _, _ = svg_of(
+        figures.plot_recognition_ladder(russia, book_data["actors"], states=["RUS"], annotate=True, phone=True)
+    )
     for i, row in enumerate(recent.sort_values("date_min").itertuples(), start=1):
         assert f"{i}  {row.date}: {row.act.replace('_', ' ')}" in svg.replace("&#x27;", "'")
 
@@ -93,8 +107,11 @@ def test_glue_figure_stores_the_phone_twin_without_showing_it(book_data, monkeyp
 
 
 def test_explorer_view_offers_the_phone_layout_to_narrow_screens(book_data):
-    html = widgets.figure_html(figures.plot_events_per_decade(book_data["events"]), 'Alt "quoted" & <b>',
-                               phone=figures.plot_events_per_decade(book_data["events"], phone=True))
+    html = widgets.figure_html(
+        figures.plot_events_per_decade(book_data["events"]),
+        'Alt "quoted" & <b>',
+        phone=figures.plot_events_per_decade(book_data["events"], phone=True),
+    )
     source = re.search(r'<source media="([^"]+)" srcset="([^"]+)">', html)
     img = re.search(r'<img src="([^"]+)" alt="([^"]+)"', html)
     assert source.group(1) == widgets.PHONE_MEDIA and source.group(2) != img.group(1)
@@ -112,7 +129,10 @@ def test_first_view_follows_each_stacks_selection():
     state = {
         "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_menu", "IPY_MODEL_stack"]}},
         "menu": {"model_name": "DropdownModel", "state": {}},
-        "stack": {"model_name": "StackModel", "state": {"children": ["IPY_MODEL_a", "IPY_MODEL_b"], "selected_index": 1}},
+        "stack": {
+            "model_name": "StackModel",
+            "state": {"children": ["IPY_MODEL_a", "IPY_MODEL_b"], "selected_index": 1},
+        },
         "a": {"model_name": "HTMLModel", "state": {"value": "<img alt='a'>"}},
         "b": {"model_name": "HTMLModel", "state": {"value": "<img alt='b'>"}},
     }

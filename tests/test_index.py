@@ -3,6 +3,7 @@
 Mentions are found here in the built pages' paragraphs with the standard library, from the
 CSVs, independently of book_extensions/book_index.py.
 """
+
 import csv
 import html as html_lib
 import re
@@ -14,8 +15,23 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 HTML = REPO / "_build" / "html"
 pytestmark = pytest.mark.skipif(not (HTML / "genindex.html").exists(), reason="the book is not built: run `make book`")
-SKIPPED = {"figcaption", "table", "h1", "h2", "h3", "h4", "pre", "code", "dl", "script", "style", "nav", "header",
-           "footer", "aside"}
+SKIPPED = {
+    "figcaption",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "pre",
+    "code",
+    "dl",
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+}
 
 
 def rows(name):
@@ -75,8 +91,9 @@ def pages():
 
 def mentioned_terms():
     spelled = spellings()
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(spelled, key=len, reverse=True))
-                         + r")(?![\w-])")
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(spelled, key=len, reverse=True)) + r")(?![\w-])"
+    )
     terms = {}
     for page in pages():
         parser = Paragraphs()
@@ -90,13 +107,15 @@ def mentioned_terms():
 def index_entries():
     """{term: [hrefs]} and {alias: target} of the built genindex.html."""
     text = (HTML / "genindex.html").read_text(encoding="utf-8")
-    body = text[text.index('<h1 id="index">'):]
+    body = text[text.index('<h1 id="index">') :]
     entries = {}
     for match in re.finditer(r'<li><a href="([^"]+)">([^<]+)</a>((?:, <a href="[^"]+">\[\d+\]</a>)*)', body):
         term = html_lib.unescape(match.group(2))
         entries[term] = [match.group(1)] + re.findall(r'href="([^"]+)"', match.group(3))
-    sees = {html_lib.unescape(a): html_lib.unescape(b)
-            for a, b in re.findall(r"<li>\s*([^<]+?)\s*<ul>\s*<li>\s*see ([^<]+?)\s*</li>", body)}
+    sees = {
+        html_lib.unescape(a): html_lib.unescape(b)
+        for a, b in re.findall(r"<li>\s*([^<]+?)\s*<ul>\s*<li>\s*see ([^<]+?)\s*</li>", body)
+    }
     return entries, sees
 
 

@@ -10,6 +10,7 @@ site on 127.0.0.1 and every other host unresolvable and blocked; all cells run; 
 least as many figures as its HTML page; no error output; no request leaves 127.0.0.1.
 `pytest -m 'not lite'` skips them.
 """
+
 import hashlib
 import importlib.util
 import json
@@ -22,7 +23,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 import pytest
-
 from browser_support import CHROMIUM_ARGS, SiteServer, chromium
 from test_book import figures_of
 from test_build import loaded_urls, toc_files
@@ -43,8 +43,9 @@ def _vendor_module():
 
 
 vendor_pyodide = _vendor_module()
-needs_lite = pytest.mark.skipif(not (LITE / "jupyter-lite.json").is_file(),
-                                reason=f"no lite site in {LITE}: run `make book`")
+needs_lite = pytest.mark.skipif(
+    not (LITE / "jupyter-lite.json").is_file(), reason=f"no lite site in {LITE}: run `make book`"
+)
 needs_browser = pytest.mark.skipif(chromium() is None, reason="no chromium (Debian: apt-get install chromium)")
 CHAPTERS = [name for name in toc_files() if name.startswith("chapters/")]
 
@@ -123,6 +124,7 @@ def test_every_vendored_file_has_its_recorded_sha256_and_source():
 
 # --- the built lite site (no browser) ---
 
+
 @needs_lite
 def test_no_lite_configuration_points_at_another_host():
     """Every jupyter-lite.json of the site, and the build's own configuration, name only the site's files."""
@@ -142,8 +144,12 @@ def test_no_lite_configuration_points_at_another_host():
 def test_no_lite_page_loads_from_another_host():
     pages = sorted(LITE.rglob("*.html"))
     assert len(pages) >= 4  # the root and one per app
-    external = {str(p.relative_to(LITE)): url for p in pages for tag, url in loaded_urls(p)
-                if re.match(r"(https?:)?//", url, re.I)}
+    external = {
+        str(p.relative_to(LITE)): url
+        for p in pages
+        for tag, url in loaded_urls(p)
+        if re.match(r"(https?:)?//", url, re.I)
+    }
     assert external == {}
 
 
@@ -151,11 +157,13 @@ def test_no_lite_page_loads_from_another_host():
 def test_the_configuration_check_catches_a_cdn(tmp_path):
     """The build's check fails on the trap the issue names: a Pyodide URL pointing at a CDN."""
     import shutil
+
     copy = tmp_path / "lite"
     shutil.copytree(LITE, copy, ignore=shutil.ignore_patterns("*.whl", "*.wasm", "*.zip", "build", "extensions"))
     config = json.loads((copy / "jupyter-lite.json").read_text())
-    config["jupyter-config-data"]["litePluginSettings"][lite.KERNEL_PLUGIN]["pyodideUrl"] = \
+    config["jupyter-config-data"]["litePluginSettings"][lite.KERNEL_PLUGIN]["pyodideUrl"] = (
         "https://cdn.example.org/pyodide/v0.27.7/full/pyodide.js"
+    )
     (copy / "jupyter-lite.json").write_text(json.dumps(config))
     lock = json.loads((copy / "static" / "pyodide" / "pyodide-lock.json").read_text())
     (copy / "static" / "pyodide" / lock["packages"]["numpy"]["file_name"]).write_bytes(b"not numpy")
@@ -223,19 +231,22 @@ CELL_STATE = """() => {
     run: cells.filter(c => c.executionCount !== null).length,
     cells: cells.length,
     figures: outputs.filter(o => o.data && (o.data['image/png'] || o.data['image/svg+xml'])).length,
-    errors: outputs.filter(o => o.output_type === 'error' || (o.name === 'stderr' && !o.text.includes('%s')))
+    errors: outputs.filter(o => o.output_type === 'error' || (o.name === 'stderr' && !o.text.includes('FONT_CACHE')))
                    .map(o => o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : o.text),
   };
-}""" % FONT_CACHE
+}""".replace("FONT_CACHE", FONT_CACHE)  # the JavaScript's braces rule out str.format
 
 
 @pytest.fixture(scope="module")
 def browser_site():
     from playwright.sync_api import sync_playwright
+
     with SiteServer(HTML) as site, sync_playwright() as p:
         # every host but the site's resolves to nothing; requests that try anyway are blocked and recorded
-        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS + [
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+        browser = p.chromium.launch(
+            executable_path=chromium(),
+            args=CHROMIUM_ARGS + ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+        )
         yield site, browser
         browser.close()
 
@@ -268,10 +279,15 @@ def test_chapter_reruns_in_the_browser_from_the_site_alone(browser_site, page):
         with context.expect_page() as opened:
             chapter.click("a.btn-run-in-browser-button")
         notebook = opened.value
-        notebook.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                                   " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
-        notebook.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget;"
-                          " await w.sessionContext.ready; await w.sessionContext.session.kernel.info; }")
+        notebook.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext",
+            timeout=120_000,
+        )
+        notebook.evaluate(
+            "async () => { const w = window.jupyterapp.shell.currentWidget;"
+            " await w.sessionContext.ready; await w.sessionContext.session.kernel.info; }"
+        )
         notebook.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         deadline = time.monotonic() + RUN_TIMEOUT
         state = notebook.evaluate(CELL_STATE)
@@ -279,7 +295,8 @@ def test_chapter_reruns_in_the_browser_from_the_site_alone(browser_site, page):
             time.sleep(3)
             state = notebook.evaluate(CELL_STATE)
         notebook.wait_for_function(
-            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=60_000)
+            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=60_000
+        )
         state = notebook.evaluate(CELL_STATE)
     finally:
         context.close()

