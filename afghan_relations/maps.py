@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Bbox
 
-from . import analysis, dates, geography, style
+from . import analysis, dates, figures, geography, style
 
 LAND = "#EDEDED"
 AFGHANISTAN = "#F7E9CF"
@@ -319,14 +319,106 @@ def _kind_legend(fig, kinds, anchor, ncols=1):
     )
 
 
+def _phone_map(region, world, actors, points, handles, notes=(), river=False):
+    """A map for a phone: the places numbered on it and named in a key below, all type at least
+    figures.PHONE_MIN_PT, so that it reads at 390 px (issue: legible figures); the print map
+    names each place beside its mark, which a 3.4-inch map has no room for.
+
+    points: [(lon, lat, kind, colour, name)] in the key's order; handles: the legend's entries.
+    """
+    style.use_book_style()
+    size, width = figures.PHONE_MIN_PT, figures.PHONE_WIDTH_IN
+    line = size * 1.4 / 72  # inches per line of text
+    chars = int(width * 72 / (size * 0.56))  # characters of DejaVu Sans per line, about
+    entries = [f"{i}\u00a0{name}".replace(" ", "\u00a0") for i, (*_, name) in enumerate(points, 1)]
+    key = textwrap.wrap("   ".join(entries), chars, break_on_hyphens=False)
+    notes = [wrapped for note in (*notes, BOUNDARY_NOTE) for wrapped in textwrap.wrap(note, chars)]
+    legend_lines = sum(str(h.get_label()).count("\n") + 1 for h in handles)
+    map_h = _region_height(region, width)
+    below = 0.15 + line * (len(key) + len(notes) + 0.6) + legend_lines * size * 1.6 / 72
+    height = map_h + below
+    fig = plt.figure(figsize=(width, height))
+    ax = _map_axes(fig, [0, below / height, 1, map_h / height], region)
+    _draw_countries(ax, world, region)
+    _label_countries(ax, world, region, _state_names(actors), size=size)
+    if river:
+        _draw_river(ax, world, width=1.6)
+    for lon, lat, kind, colour, _ in points:
+        _draw_place(ax, lon, lat, kind, colour=colour, size=22)
+    _place_labels(ax, [(lon, lat, str(i), "normal", "bold") for i, (lon, lat, *_) in enumerate(points, 1)], size=size)
+    top = (below - 0.1) / height
+    legend = fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0, top),
+        ncols=1,
+        fontsize=size,
+        handletextpad=0.3,
+        frameon=False,
+        borderaxespad=0,
+    )
+    legend.set_zorder(8)
+    fig.text(
+        0,
+        (below - 0.1 - legend_lines * size * 1.6 / 72 - 0.05) / height,
+        "\n".join(key + [""] + notes),
+        fontsize=size,
+        color=TEXT,
+        va="top",
+        linespacing=1.25,
+    )
+    return fig
+
+
+def _kind_handles(kinds):
+    handles = []
+    for kind in [k for k in KIND_MARKERS if k in kinds]:
+        marker, filled, label = KIND_MARKERS[kind]
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                ls="",
+                marker=marker,
+                markersize=5.5,
+                markeredgewidth=1.1,
+                markerfacecolor=TEXT if filled else "white",
+                markeredgecolor=TEXT,
+                label=label,
+            )
+        )
+    return handles
+
+
+def _event_handles(types):
+    return [
+        plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
+        for t in EVENT_COLOURS
+        if t in types
+    ]
+
+
 def _state_names(actors):
     states = actors[actors["kind"] == "state"]
     return dict(zip(states["actor_id"], states["name"], strict=True))
 
 
-def plot_overview_map(places, coordinates, actors, world):
-    """Every place the data name: those in Central Asia on the main map, the others (Russia's capitals) on a locator."""
+def plot_overview_map(places, coordinates, actors, world, phone=False):
+    """Every place the data name: those in Central Asia on the main map, the others (Russia's capitals) on a locator.
+
+    On a phone: the main map alone, its places numbered, the others named in the notes below.
+    """
     style.use_book_style()
+    if phone:
+        regions = (geography.CENTRAL_ASIA, geography.EURASIA)
+        located = _located(places, coordinates, list(places["place_id"]), regions)
+        inside = [p for p in located if geography.CENTRAL_ASIA.contains(p[4], p[3])]
+        outside = ", ".join(p[1] for p in located if p not in inside)
+        points = [(lon, lat, kind, TEXT, name) for _, name, kind, lon, lat in inside]
+        notes = [f"{len(located)} places: {len(inside)} on this map; off it, to the north: {outside}."]
+        return _phone_map(
+            geography.CENTRAL_ASIA, world, actors, points, _kind_handles({p[2] for p in located}), notes, river=True
+        )
     width = style.WIDTH_IN
     detail_h = _region_height(geography.CENTRAL_ASIA, width)
     locator_w = 2.9
@@ -395,9 +487,19 @@ def plot_overview_map(places, coordinates, actors, world):
     return fig
 
 
-def plot_russian_advance_map(advance, places, coordinates, actors, world):
+def plot_russian_advance_map(advance, places, coordinates, actors, world, phone=False):
     """Where the Russian Empire acted, 1838–1895, each place labelled with its year(s), by kind of event."""
     style.use_book_style()
+    if phone:
+        by_place = advance.groupby("place_id", sort=False)
+        points = []
+        for place_id, name, kind, lon, lat in _located(
+            places, coordinates, list(by_place.groups), (geography.CENTRAL_ASIA,)
+        ):
+            rows = by_place.get_group(place_id)
+            years = "–".join(dict.fromkeys(str(y) for y in rows["year"]))
+            points.append((lon, lat, kind, EVENT_COLOURS[rows["event_type"].iloc[0]], f"{name} {years}"))
+        return _phone_map(geography.CENTRAL_ASIA, world, actors, points, _event_handles(set(advance["event_type"])))
     region = geography.CENTRAL_ASIA
     width = style.WIDTH_IN
     map_h = _region_height(region, width)
@@ -437,9 +539,26 @@ def plot_russian_advance_map(advance, places, coordinates, actors, world):
     return fig
 
 
-def plot_border_map(places, coordinates, located_events, events, flows, actors, world):
+def plot_border_map(places, coordinates, located_events, events, flows, actors, world, phone=False):
     """The Afghan–Tajik border: every place of the data in its region, marked by what happened there."""
     style.use_book_style()
+    if phone:
+        region = geography.BORDER
+        in_region = [
+            pid for pid in places["place_id"] if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])
+        ]
+        kinds_here = located_events.groupby("place_id")["event_type"].agg(lambda t: list(dict.fromkeys(t)))
+        points = []
+        for place_id, name, kind, lon, lat in _located(places, coordinates, in_region, (region,)):
+            types = [t for t in EVENT_COLOURS if t in kinds_here.get(place_id, [])]
+            points.append((lon, lat, kind, EVENT_COLOURS[types[0]] if types else TEXT, name))
+        shown = {t for pid in in_region for t in kinds_here.get(pid, [])}
+        tajik = geography.boundary_length_km(geography.shared_boundary(world, "AFG", "TJK"))
+        handles = _event_handles(shown) + [
+            plt.Line2D([], [], color=RIVER, lw=2.4, label=f"Amu and Panj (Afghan–Tajik part: {tajik:,.0f} km)")
+        ]
+        notes = _unplaced_notes(analysis.unplaced_border_events(events), flows)
+        return _phone_map(region, world, actors, points, handles, notes, river=True)
     region = geography.BORDER
     width = style.WIDTH_IN
     map_h = _region_height(region, width)
