@@ -42,10 +42,18 @@ def test_one_setup_connects_every_job(fixture_book):
         "execution_inputs",
         "widget_js",
         "page_scripts",
+        "widget_state",
         "reader_notebooks",
         "notebook_kit",
         "downloads",
         "edition",
-    }  # pdf_book adds post-transforms
-    assert {t.__name__ for t in app.registry.get_post_transforms()} >= {"BookStructure", "DropFoldedCode"}
+    }  # pdf_book and print_ranges add post-transforms, smartquotes replaces a docutils function
+    assert {t.__name__ for t in app.registry.get_post_transforms()} >= {
+        "BookStructure",
+        "DropFoldedCode",
+        "UnbrokenRanges",
+    }
+    from docutils.utils import smartquotes
+
+    assert smartquotes.processEscapes is book_extensions.smartquotes.keep_backslashes
     assert app.config.version == "1.0"
