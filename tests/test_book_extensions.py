@@ -42,10 +42,10 @@ def test_one_setup_connects_every_job(fixture_book):
         "execution_inputs",
         "widget_js",
         "page_scripts",
-        "widget_state",
         "reader_notebooks",
         "notebook_kit",
         "downloads",
+        "widget_state",
         "edition",
     }  # pdf_book and print_ranges add post-transforms, smartquotes replaces a docutils function
     assert {t.__name__ for t in app.registry.get_post_transforms()} >= {

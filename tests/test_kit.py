@@ -37,6 +37,8 @@ OLDER_LIBRARIES = [
     "ipykernel",
     "ipywidgets==8.1.8",
     "cpi==2.1.0",
+    "edtf==5.0.2",
+    "frictionless==5.21.0",
     "nbclient",
     "nbformat",
 ]

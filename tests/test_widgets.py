@@ -42,7 +42,7 @@ def links(monkeypatch):
 def test_figure_html_is_an_svg_image_with_the_alt_text_as_text():
     alt = 'Aid "stated" by A & B, <1 billion'
     img = BeautifulSoup(widgets.figure_html(tiny_figure("x"), alt), "html.parser").img
-    assert img["alt"] == alt  # not markup: the reader gets these characters, quotes included
+    assert img["alt"] == alt  # not markup: the reader gets exactly these characters, quotes included
     prefix = "data:image/svg+xml;base64,"
     assert img["src"].startswith(prefix)
     svg = base64.b64decode(img["src"][len(prefix) :])
