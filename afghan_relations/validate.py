@@ -28,7 +28,7 @@ import attrs
 import frictionless
 from frictionless import Check, Checklist, errors
 
-from . import dates
+from . import dates, evidence_rules
 
 # Id column -> the column naming the table it points into (Frictionless has no such foreign key).
 TABLE_NAMED_BY = {"entity_id": "entity_table", "record_id": "record_table"}
@@ -571,6 +571,7 @@ def validate_package(data_dir):
         raise DataError("datapackage.json", f"expected a valid data package, got: {error.error.message}") from None
     for resource in book.descriptor["resources"]:
         validate_resource(book, resource, package.get_resource(resource["name"]))
+    evidence_rules.check(book, DataError)
 
 
 def count_rows(data_dir):
