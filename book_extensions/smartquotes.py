@@ -7,7 +7,8 @@ backslash of '\\"', "\\'", '\\.', '\\-' and '\\`'. In a MyST book those sequence
 only be text meant as written (MyST has already read its own escapes), such as a cell
 holding a Windows path or LaTeX. docutils offers no setting for that step, so this
 extension replaces its `processEscapes` with one that keeps the text unchanged; quotes
-and dashes are still educated.
+and dashes are still educated. (A reStructuredText page, whose parser leaves part of its
+own escaping to this step, would show its escapes' backslashes: the book has no such page.)
 """
 
 from docutils.utils import smartquotes

@@ -55,7 +55,14 @@ def test_one_setup_connects_every_job(fixture_book):
         "page_speed",
         "icon_font",
         "lite",
-    }  # pdf_book adds post-transforms, book_index a transform
-    assert {t.__name__ for t in app.registry.get_post_transforms()} >= {"BookStructure", "DropFoldedCode"}
+    }  # pdf_book and print_ranges add post-transforms, book_index a transform, smartquotes replaces a function
+    assert {t.__name__ for t in app.registry.get_post_transforms()} >= {
+        "BookStructure",
+        "DropFoldedCode",
+        "UnbrokenRanges",
+    }
     assert "IndexMentions" in {t.__name__ for t in app.registry.get_transforms()}
+    from docutils.utils import smartquotes
+
+    assert smartquotes.processEscapes is book_extensions.smartquotes.keep_backslashes
     assert app.config.version == "1.0"
