@@ -19,6 +19,9 @@ export UV_PYTHON_DOWNLOADS := never
 # from source on every run (about 1.5 s each), so the book's commands write bytecode (into .venv
 # and __pycache__ folders, which git ignores).
 export PYTHONDONTWRITEBYTECODE :=
+# The strict build, the one place it is written: warnings and broken references are errors.
+# `make -s print-build-command` prints it for tools/bench.py and the tests (tests/repository.py).
+BUILD_COMMAND := jupyter-book build . -W -n --keep-going
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
 # The PDF edition: _config.yml's latex_documents targetname, with .pdf (the one place the name is written).
@@ -30,7 +33,7 @@ FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(B
 # The direct requirements' hash, recorded in requirements.lock by `make lock`.
 REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
 
-.PHONY: all book env html vendor validate wheel lab test pdf tex bench lock clean distclean
+.PHONY: all book env html vendor validate wheel lab test test-fast lint pdf tex bench lock clean distclean print-build-command
 
 all: book
 
@@ -114,12 +117,24 @@ lab: $(LAB_INSTALLED)
 html: $(INSTALLED) vendor wheel
 	@mkdir -p _build
 	@rm -f $(BUILD_OK)
-	set -o pipefail; $(VENV)/bin/jupyter-book build . $(FULL_BUILD) -W -n --keep-going 2>&1 | tee $(BUILD_LOG)
-	@echo "jupyter-book build . -W -n --keep-going" > $(BUILD_OK)
+	set -o pipefail; $(VENV)/bin/$(BUILD_COMMAND) $(FULL_BUILD) 2>&1 | tee $(BUILD_LOG)
+	@echo "$(BUILD_COMMAND)" > $(BUILD_OK)
 	@echo "Book: _build/html/index.html"
 
 test: book
 	$(PY) -m pytest
+
+# The unit tests only (marked `fast`: no built book, no browser, no TeX; a few seconds),
+# and the linter: run both before every commit.
+test-fast: $(INSTALLED)
+	$(PY) -m pytest -m fast -q
+
+# `ruff check` over the tree, `ruff format --check` over the files listed in tests/test_lint.py.
+lint: $(INSTALLED)
+	$(PY) -m pytest -q tests/test_lint.py
+
+print-build-command:
+	@echo "$(BUILD_COMMAND)"
 
 # The PDF edition, after the HTML book (whose execution cache it reuses, so no chapter runs
 # twice): Sphinx's LaTeX writer, then latexmk with xelatex, as strict as the HTML build.
@@ -130,7 +145,7 @@ tex:
 
 pdf: tex html
 	@rm -f $(PDF)
-	set -o pipefail; $(VENV)/bin/jupyter-book build . --builder pdflatex -W -n --keep-going 2>&1 | tee $(PDF_LOG)
+	set -o pipefail; $(VENV)/bin/$(BUILD_COMMAND) --builder pdflatex 2>&1 | tee $(PDF_LOG)
 	@test -f $(PDF) || { echo "make pdf: no $(PDF); see $(PDF_LOG) and _build/latex/*.log"; exit 1; }
 	cp $(PDF) _build/html/_static/
 	@echo "PDF: $(PDF) (and _build/html/_static/$(notdir $(PDF)))"

@@ -3,10 +3,18 @@
 Every number the book quotes is computed here from the loaded data, so prose
 (through glue), figures and tests cannot drift apart.
 """
+from dataclasses import dataclass
+
 import pandas as pd
 
 RUSSIAN_STATES = {"XRE", "XSR", "SUN", "RUS"}
 AFGHAN_PREFIX = "AFG"
+# The Taliban's return: the first day of the book's last period ('islamic_emirate' in
+# periods.csv; tests/test_analysis.py checks they agree). A constant as well as a data row
+# because figures and explorers draw "since the Taliban's return" without loading periods.
+TALIBAN_RETURN = pd.Timestamp("2021-08-01")
+EMIRATE = "AFG-IEA"
+TALIBAN = "ORG-TALIBAN"
 
 
 def is_afghan(actor_id):
@@ -36,9 +44,24 @@ def period_of(dates, periods):
 
 
 def events_in_period(events, periods, period):
-    """Events the book assigns to `period`: by their first possible day (date_min, or date_max where the start is open)."""
+    """Events the book assigns to `period`: by their first possible day (date_min, or date_max if the start is open)."""
     first_day = events["date_min"].fillna(events["date_max"])
     return events[(period_of(first_day, periods) == period).to_numpy()]
+
+
+def afghan_russian_events_per_period(events, periods):
+    """How many events between Afghanistan and a Russian state each period holds (by first day), every period listed."""
+    counts = {period: int((events_in_period(events, periods, period)["relationship"] == "afghanistan_russia").sum())
+              for period in periods["period"]}
+    return pd.Series(counts, name="events")
+
+
+def since_taliban_return(frame, actor=None):
+    """Rows that may fall on or after the Taliban's return (last possible day: date_max, or date_min
+    where the end is open), optionally only one actor's: a step dated to a span that reaches past
+    the return counts, as the recognition ladders draw it."""
+    rows = frame[frame["date_max"].fillna(frame["date_min"]) >= TALIBAN_RETURN]
+    return rows if actor is None else rows[rows["actor"] == actor]
 
 
 def treaty_counterpart(row):
@@ -95,16 +118,34 @@ def flows_between(aid, donors, recipients):
     return aid[keep]
 
 
+def is_russian_state(actor_id):
+    """True for the Russian Empire, Soviet Russia, the USSR and the Russian Federation."""
+    return actor_id in RUSSIAN_STATES
+
+
+def is_afghan_side_of_russian_aid(actor_id):
+    """Afghanistan, its governments, or the Northern Alliance that Russia armed against the Taliban."""
+    return is_afghan(actor_id) or actor_id == "ORG-NORTHERN-ALLIANCE"
+
+
+def is_tajik_side(actor_id):
+    """Tajikistan or the Tajik groups the sources name (the opposition of the civil war, Jamaat Ansarullah)."""
+    return actor_id == "TJK" or actor_id in {"ORG-UTO", "ORG-JAMAAT-ANSARULLAH"}
+
+
+def is_afghan_side_of_tajik_flows(actor_id):
+    """Afghanistan, its governments, or the anti-Taliban National Resistance Front."""
+    return is_afghan(actor_id) or actor_id == "ORG-NRF"
+
+
 def russian_flows_to_afghanistan(aid):
-    """Flows from the Russian Empire, Soviet Russia, the USSR or Russia to Afghan recipients (incl. allied Afghan factions)."""
-    afghan_side = lambda a: is_afghan(a) or a == "ORG-NORTHERN-ALLIANCE"
-    return flows_between(aid, lambda d: d in RUSSIAN_STATES, afghan_side)
+    """Flows from the Russian Empire, Soviet Russia, the USSR or Russia to Afghan recipients (incl. allied factions)."""
+    return flows_between(aid, is_russian_state, is_afghan_side_of_russian_aid)
 
 
 def afghan_tajik_flows(aid):
     """Flows between Tajikistan (or Tajik groups) and Afghanistan (or Afghan groups), either way."""
-    tajik = lambda a: a == "TJK" or a in {"ORG-UTO", "ORG-JAMAAT-ANSARULLAH"}
-    afghan = lambda a: is_afghan(a) or a == "ORG-NRF"
+    tajik, afghan = is_tajik_side, is_afghan_side_of_tajik_flows
     return pd.concat([flows_between(aid, tajik, afghan), flows_between(aid, afghan, tajik)]).drop_duplicates("flow_id")
 
 
@@ -115,8 +156,84 @@ def stated_total(flows, transaction):
 
 def first_formal_recognition(steps):
     """The earliest formal recognition of the Islamic Emirate: one row."""
-    formal = steps[(steps["act"] == "formal_recognition") & (steps["target"] == "AFG-IEA")]
+    formal = steps[(steps["act"] == "formal_recognition") & (steps["target"] == EMIRATE)]
     return formal.sort_values("date_min").iloc[0]
+
+
+def the_step(steps, **wanted):
+    """The one step whose columns have the wanted values (actor, act, target, object, level, order_rank).
+
+    A value may be a set (any of them). ValueError when no step or more than one matches,
+    so a chapter never quotes the wrong row after the data change.
+    """
+    keep = pd.Series(True, index=steps.index)
+    for column, value in wanted.items():
+        keep &= steps[column].isin(value) if isinstance(value, (set, frozenset)) else steps[column] == value
+    found = steps[keep.fillna(False).astype(bool)]
+    if len(found) != 1:
+        criteria = ", ".join(f"{column}={value!r}" for column, value in wanted.items())
+        ids = ", ".join(found["step_id"]) or "none"
+        raise ValueError(f"expected one recognition step with {criteria}, got {len(found)} ({ids})")
+    return found.iloc[0]
+
+
+@dataclass(frozen=True)
+class RecognitionPath:
+    """Russia's recognition of Afghanistan, from the 'first' of 1919 to the credentials of 2026.
+
+    Each milestone is one row of recognition_steps, chosen by what it is (actor, act,
+    target), not by its id; the intervals the chapters quote are computed here once.
+    """
+
+    relations_1919: pd.Series  # Soviet Russia, the first country to establish relations
+    listing: pd.Series  # the Taliban put on Russia's terrorist list (2003)
+    charge: pd.Series  # a Taliban chargé d'affaires accredited in Moscow
+    delisting_announced: pd.Series
+    delisting: pd.Series  # the Supreme Court's ruling
+    recognition: pd.Series  # formal recognition of the Islamic Emirate
+    credentials: pd.Series  # the ambassador's credentials accepted
+
+    @property
+    def years_between_firsts(self):
+        return int(self.recognition["date_min"].year - self.relations_1919["date_min"].year)
+
+    @property
+    def years_on_list(self):
+        return int(self.delisting["date_min"].year - self.listing["date_min"].year)
+
+    @property
+    def days_charge_to_recognition(self):
+        return days_between(self.charge["date_min"], self.recognition["date_min"])
+
+    @property
+    def days_announced_to_recognition(self):
+        return days_between(self.delisting_announced["date_min"], self.recognition["date_min"])
+
+    @property
+    def days_recognition_to_credentials(self):
+        return days_between(self.recognition["date_min"], self.credentials["date_min"])
+
+    @property
+    def months_announced_to_delisting(self):
+        return months_between(self.delisting_announced["date_min"], self.delisting["date_min"])
+
+    @property
+    def months_delisting_to_recognition(self):
+        return months_between(self.delisting["date_min"], self.recognition["date_min"])
+
+
+def russian_recognition_path(steps):
+    """Russia's milestones towards recognizing Afghanistan's governments (see RecognitionPath)."""
+    russia = {"actor": "RUS"}
+    return RecognitionPath(
+        relations_1919=the_step(steps, actor=RUSSIAN_STATES, act="relations_established", order_rank=1),
+        listing=the_step(steps, **russia, act="terrorist_listing", target=TALIBAN),
+        charge=the_step(steps, **russia, act="envoy_accepted", level="charge_d_affaires", target=EMIRATE),
+        delisting_announced=the_step(steps, **russia, act="delisting_announced", target=TALIBAN),
+        delisting=the_step(steps, **russia, act="terrorist_delisting", target=TALIBAN),
+        recognition=the_step(steps, **russia, act="formal_recognition", target=EMIRATE),
+        credentials=the_step(steps, **russia, act="credentials_accepted", target=EMIRATE),
+    )
 
 
 def days_between(earlier, later):

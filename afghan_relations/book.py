@@ -3,10 +3,18 @@
 Every figure, number and table a chapter computes is shown in the cell that makes
 it when the notebook runs in Jupyter, and stored under a name (myst-nb's "glue")
 for the book, which hides those cells and places the value where the prose needs it.
+
+Data is text, never markup. Whatever a chapter builds as MyST Markdown (tables,
+lists) passes each data value through `myst_text` (or `myst_code`); markup the
+chapter itself writes around the data (a {download} role, emphasis) is marked
+as such with `MyST`. Sphinx then escapes the resulting text nodes for HTML and
+for LaTeX, so MyST is the one target these functions escape for.
 """
 import html
+import re
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from IPython.core.formatters import format_display_data
 from IPython.display import display
 
@@ -53,12 +61,51 @@ def glue_markdown(name, text):
     _glue(name, {"text/markdown": text, "text/plain": text})
 
 
+class MyST(str):
+    """Markup a chapter writes on purpose (a role, emphasis): `markdown_table` keeps it as markup.
+
+    Like markupsafe's Markup for HTML: any other str is data and is escaped. A
+    pandas column keeps the class with the (default) python storage of its str
+    dtype; were it lost, the markup would show as text, never data run as markup.
+    """
+
+
+# CommonMark lets a backslash escape every ASCII punctuation character, and only those
+# (spec, "Backslash escapes"); every piece of Markdown and MyST syntax (roles {..}`..`,
+# directives ```/:::, links [..](..), emphasis * _, raw HTML < >, entities &..;, dollar
+# math $, table cells |, substitutions {{ }}) starts with one, so escaping them all leaves
+# plain text. Letters, digits and non-ASCII characters have no Markdown meaning.
+MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def myst_text(value):
+    """A data value as MyST that displays exactly its text: punctuation backslash-escaped, a line break
+    shown as a space (a table row or list item is one line). Missing values are empty."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(value).splitlines()))
+
+
+def myst_code(value):
+    """A data value as a MyST inline code span, shown verbatim in a monospaced font.
+
+    Inside a code span nothing is markup; the fence is one backtick longer than
+    the longest run of backticks in the value, as CommonMark allows.
+    """
+    text = " ".join(str(value).splitlines())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return MyST(f"{fence}{padded}{fence}")
+
+
 def markdown_table(frame):
-    """A DataFrame as a Markdown pipe table (cells escaped), index dropped."""
+    """A DataFrame as a Markdown pipe table, index dropped: each cell is data (escaped with
+    `myst_text`) unless it is `MyST`, whose pipes alone are escaped, as a table cell needs."""
     def cell(value):
-        text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-        return text.replace("|", "\\|").replace("\n", " ")
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+        if isinstance(value, MyST):
+            return " ".join(value.splitlines()).replace("|", "\\|")
+        return myst_text(value)
+    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *rows])

@@ -1,6 +1,8 @@
 """One function per figure in the book; each returns a matplotlib Figure.
 
 The functions only draw: what to count or sum is decided in `analysis`.
+Every label that comes from the data goes through `literal`, and every date
+through `dates.for_readers`.
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -8,9 +10,15 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import analysis, style
+from . import analysis, dates, style
 
 X_RANGE = (1830, 2030)
+
+
+def literal(text):
+    """Data as matplotlib text shown as written: mathtext reads text between two '$' as math,
+    and '\\$' is matplotlib's escape for a dollar sign (text.usetex stays off in the book's style)."""
+    return str(text).replace("$", r"\$")
 
 
 def _luminance(hex_colour):
@@ -47,7 +55,7 @@ def _shade_periods(ax, periods, label=True, xlim=None):
         visible = (min(end, xlim[1]) - max(start, xlim[0])) / (xlim[1] - xlim[0]) if xlim else 1
         if label and visible > 0.16:  # a narrow band's label would run into the next one
             x = max(start, xlim[0]) if xlim else start
-            ax.text(x + 0.5, 1.0, row.label, transform=ax.get_xaxis_transform(), va="bottom",
+            ax.text(x + 0.5, 1.0, literal(row.label), transform=ax.get_xaxis_transform(), va="bottom",
                     ha="left", fontsize=7, color="#444444")
 
 
@@ -80,7 +88,7 @@ def plot_chronology(events, periods, relationships=None, xlim=X_RANGE, title=Non
     _shade_periods(ax, periods, xlim=xlim)
     lo, hi = _years(shown)
     lanes = {r: len(relationships) - 1 - i for i, r in enumerate(relationships)}
-    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi)):
+    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi, strict=True)):
         jitter = ((k % 5) - 2) * 0.09
         _span_or_point(ax, a, b, lanes[row.relationship] + jitter,
                        style.RELATIONSHIP_COLOURS[row.relationship],
@@ -123,7 +131,7 @@ TRANSACTION_MARKERS = {"disbursement": "o", "commitment": "s", "pledge": "D", "t
 def _aid_amount_panel(ax, flows, constant_dollars=None):
     """Stated amounts: a mark at its year, a bar over a multi-year span, an arrow for 'more than'."""
     lo, hi = _years(flows)
-    for row, a, b in zip(flows.itertuples(), lo, hi):
+    for row, a, b in zip(flows.itertuples(), lo, hi, strict=True):
         colour = style.AID_KIND_COLOURS[row.kind]
         amount = row.amount_best / 1e6
         if constant_dollars is not None:
@@ -141,9 +149,8 @@ def _aid_amount_panel(ax, flows, constant_dollars=None):
             ax.annotate("", xy=(x, amount * 1.6), xytext=(x, amount),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2})
         span = not np.isnan(b) and b - a >= 1.05
-        when = f"{row.period[:4]}–{row.period[-2:]}" if span else (
-            f"from {row.period[:4]}" if open_right else row.period[:4])
-        ax.annotate(f"{analysis.money_text(row.amount_best, row.amount_qualifier)}, {when}",
+        when = dates.for_readers(row.period)
+        ax.annotate(literal(f"{analysis.money_text(row.amount_best, row.amount_qualifier)}, {when}"),
                     ((a + b) / 2 if span else a, amount), xytext=(0, 7) if span else (7, -3),
                     textcoords="offset points", fontsize=7, color="#222222",
                     ha="center" if span else "left", va="bottom" if span else "top")
@@ -154,7 +161,7 @@ def _aid_amount_panel(ax, flows, constant_dollars=None):
 def _aid_unquantified_panel(ax, flows):
     """Flows the sources state without an amount, one line each."""
     lo, hi = _years(flows)
-    for i, (row, a, b) in enumerate(zip(flows.itertuples(), lo, hi)):
+    for i, (row, a, b) in enumerate(zip(flows.itertuples(), lo, hi, strict=True)):
         y = len(flows) - 1 - i
         colour = style.AID_KIND_COLOURS[row.kind]
         _span_or_point(ax, a, b, y, colour, marker=TRANSACTION_MARKERS[row.transaction], size=18,
@@ -163,7 +170,7 @@ def _aid_unquantified_panel(ax, flows):
         x_text = (np.nanmin([a, b]) - 1.2) if left_side else (np.nanmax([a, b]) + 1.2)
         label = row.description + (" (alleged)" if row.certainty == "alleged" else "") + \
             (" (planned)" if row.certainty == "planned" else "")
-        ax.text(x_text, y, label, fontsize=6.2, va="center", color="#222222",
+        ax.text(x_text, y, literal(label), fontsize=6.2, va="center", color="#222222",
                 ha="right" if left_side else "left")
     ax.set_yticks([])
     ax.set_ylim(-0.8, len(flows) - 0.2)
@@ -174,7 +181,7 @@ def _aid_unquantified_panel(ax, flows):
 def plot_aid_flows(flows, xlim, title=None, constant_dollars=None):
     """Aid, arms, trade and project flows: stated amounts above, flows without an amount below."""
     with_amount = flows[flows["amount_best"].notna()]
-    without = flows[flows["amount_best"].isna()].sort_values("date_min", na_position="first")
+    without = dates.in_date_order(flows[flows["amount_best"].isna()])
     fig, (top, bottom) = _new_figure(2.4 + 0.2 * len(without), nrows=2,
                                      height_ratios=[2.2, 0.25 * len(without) + 0.4])
     _aid_amount_panel(top, with_amount, constant_dollars)
@@ -183,8 +190,9 @@ def plot_aid_flows(flows, xlim, title=None, constant_dollars=None):
     bottom.set_xlim(*xlim)
     bottom.set_xlabel("Year (bars span the period a total covers; arrows mark an end the source leaves open)")
     kinds = [k for k in style.AID_KIND_COLOURS if k in set(flows["kind"])]
-    handles = [Patch(color=style.AID_KIND_COLOURS[k], label=k.replace("_", "-")) for k in kinds]
-    handles += [Line2D([], [], marker=TRANSACTION_MARKERS[t], color="#444444", ls="", label=t.replace("_", " "))
+    handles = [Patch(color=style.AID_KIND_COLOURS[k], label=literal(k.replace("_", "-"))) for k in kinds]
+    handles += [Line2D([], [], marker=TRANSACTION_MARKERS[t], color="#444444", ls="",
+                       label=literal(t.replace("_", " ")))
                 for t in TRANSACTION_MARKERS if t in set(flows["transaction"]) and t != "unspecified"]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=7)
     if title:
@@ -198,14 +206,14 @@ def plot_treaty_counts(treaties, periods):
     cumulative = analysis.cumulative_treaties(treaties, periods)
     fig, (left, right) = plt.subplots(1, 2, figsize=(style.WIDTH_IN, 3.4), layout="constrained",
                                       gridspec_kw={"width_ratios": [1, 1.25]})
-    labels = list(periods.set_index("period").loc[by_period.index, "label"])
+    labels = [literal(label) for label in periods.set_index("period").loc[by_period.index, "label"]]
     left_edge = np.zeros(len(by_period))
     for subject in by_period.columns:
         values = by_period[subject].to_numpy()
         if values.sum() == 0:
             continue
         left.barh(labels, values, left=left_edge, color=style.TREATY_SUBJECT_COLOURS[subject],
-                  label=subject.replace("_", " "), edgecolor="white", lw=0.5)
+                  label=literal(subject.replace("_", " ")), edgecolor="white", lw=0.5)
         left_edge += values
     left.invert_yaxis()
     left.set_xlabel("Instruments signed or agreed")
@@ -231,22 +239,26 @@ RECOGNITION_STATES = ["RUS", "KAZ", "KGZ", "CHN", "PAK", "ARE", "TJK", "USA", "O
 
 def _act_legend(ax, acts):
     handles = [Line2D([], [], marker=style.ACT_STYLES[a][0], color=style.ACT_STYLES[a][1], ls="",
-                      markersize=7, label=a.replace("_", " ")) for a in style.ACT_STYLES if a in acts]
+                      markersize=7, label=literal(a.replace("_", " "))) for a in style.ACT_STYLES if a in acts]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=7)
 
 
-def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="2021-08-01",
-                            until="2026-02-28", annotate=False, title=None):
-    """One row per state, one mark per step since the Taliban's return; bars mark steps dated only to a span."""
+def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, until=None, annotate=False, title=None):
+    """One row per state, one mark per step since the Taliban's return; bars mark steps dated only to a span.
+
+    The axis ends on the last day of the steps (or `until`): marks there are drawn
+    past the axis's edge rather than clipped.
+    """
     names = actors.set_index("actor_id")["name"]
-    shown = steps[steps["actor"].isin(states) & (steps["date_max"].fillna(steps["date_min"]) >= since)]
-    shown = shown.sort_values("date_min")
-    xlim = analysis.decimal_year([pd.Timestamp(since), pd.Timestamp(until)]).tolist()
+    shown = analysis.since_taliban_return(steps)
+    shown = dates.in_date_order(shown[shown["actor"].isin(states)])
+    last_day = pd.Timestamp(until) if until else steps["date_max"].fillna(steps["date_min"]).max()
+    xlim = analysis.decimal_year([analysis.TALIBAN_RETURN, last_day + pd.Timedelta(days=1)]).tolist()
     fig, ax = _new_figure(1.3 + 0.42 * len(states) + (1.6 if annotate else 0))
     rows = {s: len(states) - 1 - i for i, s in enumerate(states)}
     lo, hi = _years(shown)
     placed = {}
-    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi)):
+    for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi, strict=True)):
         marker, colour = style.ACT_STYLES[row.act]
         y = rows[row.actor]
         if not np.isnan(b) and b - a > 0.1:  # known only to lie in a span
@@ -258,7 +270,8 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
         while any(abs(x - p) < 0.04 for p in same_day):  # side by side, not on top of each other
             x += 0.07
         placed.setdefault(y, []).append(x)
-        ax.scatter([x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3)
+        ax.scatter([x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3,
+                   clip_on=False)
         if not pd.isna(row.order_rank):
             ranged = face == "white"  # a span's label goes left, clear of dated marks on its right
             ax.annotate({1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),
@@ -267,10 +280,10 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, since="202
         if annotate:  # labels alternate below and above the row, at three depths, in date order
             level = k % 6
             dy = (-13 - 10 * (level // 2)) if level % 2 == 0 else (13 + 10 * (level // 2))
-            ax.annotate(f"{row.date}: {row.act.replace('_', ' ')}", (x, y), xytext=(0, dy),
+            ax.annotate(literal(f"{dates.for_readers(row.date)}: {row.act.replace('_', ' ')}"), (x, y), xytext=(0, dy),
                         textcoords="offset points", ha="center", va="center", fontsize=6.2, color="#222222",
                         arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
-    ax.set_yticks(list(rows.values()), [names[s] for s in rows])
+    ax.set_yticks(list(rows.values()), [literal(names[s]) for s in rows])
     ax.set_ylim(-0.7 - (0.6 if annotate else 0), len(states) - 0.3 + (0.6 if annotate else 0))
     ax.set_xlim(*xlim)
     ax.tick_params(axis="y", length=0)
@@ -296,19 +309,20 @@ def plot_recognition_history(steps, actors):
     afghan = steps["actor"].map(analysis.is_afghan) & steps["target"].isin(analysis.RUSSIAN_STATES)
     fig, ax = _new_figure(3.2)
     for y, mask in ((1, russian), (0, afghan)):
-        part = steps[mask].sort_values("date_min", na_position="first")
+        part = dates.in_date_order(steps[mask])
         lo, hi = _years(part)
         last_x, stacked = -np.inf, 0
-        for row, a, b in zip(part.itertuples(), lo, hi):
+        for row, a, b in zip(part.itertuples(), lo, hi, strict=True):
             marker, colour = style.ACT_STYLES[row.act]
             x = a if np.isnan(b) else b if np.isnan(a) else (a + b) / 2
             stacked = stacked + 1 if x - last_x < 4 else 0  # steps within a few years stack downwards
             last_x = x
             y_mark = y - 0.17 * stacked
-            ax.scatter([x], [y_mark], marker=marker, s=130 if marker == "*" else 70, color=colour, edgecolors="white", linewidths=0.5,
-                       zorder=3)
+            ax.scatter([x], [y_mark], marker=marker, s=130 if marker == "*" else 70, color=colour,
+                       edgecolors="white", linewidths=0.5, zorder=3)
             if not pd.isna(row.order_rank):
-                ax.annotate(f"{row.order_claim} ({row.date[:4]})", (x, y_mark), xytext=(-8, 0),
+                year = (row.date_min if not pd.isna(row.date_min) else row.date_max).year
+                ax.annotate(literal(f"{row.order_claim} ({year})"), (x, y_mark), xytext=(-8, 0),
                             textcoords="offset points", ha="right", va="center",
                             fontsize=7, fontweight="bold", color=readable(colour))
     ax.set_yticks([1, 0], ["Russian state → Afghanistan", "Afghanistan → Russia"])

@@ -178,3 +178,26 @@ def periods(data_dir=None):
 def vocabularies(data_dir=None):
     """Every controlled vocabulary code with its definition."""
     return _load("vocabularies", data_dir)
+
+
+# The outputs of tools/reconcile.py (data/reconciliation/, described in data/README.md). They are a
+# record of how the data were checked, not data the schema types, so they load as committed.
+RECONCILIATION = {"summary": {"first_rows": int, "second_rows": int, "matched": int, "first_only": int,
+                              "second_only": int},
+                  "agreement": {"compared": int, "agreed": int, "agreement": float},
+                  "changes": {}, "matches": {}}
+
+
+def _data_folder(path):
+    return data_dir(path)  # the loaders' argument is also called data_dir
+
+
+def reconciliation(name, data_dir=None):
+    """One table of the reconciliation with the second coding: summary, agreement, changes or matches."""
+    import pandas as pd
+
+    if name not in RECONCILIATION:
+        raise ValueError(f"expected one of {', '.join(RECONCILIATION)}, got '{name}'")
+    table = pd.read_csv(_data_folder(data_dir) / "reconciliation" / f"{name}.csv", dtype=str,
+                        keep_default_na=False, encoding="utf-8")
+    return table.astype(RECONCILIATION[name])

@@ -5,6 +5,7 @@ Every view is drawn in advance; a Dropdown is linked to a Stack in the browser
 widget state; the PDF shows the book's numbered figure instead.
 """
 import base64
+import html
 import io
 
 import ipywidgets as widgets
@@ -12,13 +13,16 @@ import matplotlib.pyplot as plt
 
 
 def figure_html(fig, alt):
-    """The figure as an <img> with alt text (an SVG data URI: sharp at any width)."""
+    """The figure as an <img> with alt text (an SVG data URI: sharp at any width).
+
+    The alt text carries data (actor names, acts), and the HTML widget sets its
+    value as markup: html.escape makes every character of it text, quotes included.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    alt = alt.replace('"', "'")
-    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
+    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             f'style="max-width:100%;height:auto;display:block">')
 
 
@@ -130,23 +134,25 @@ def aid_explorer(aid):
 
 def recognition_explorer(steps, actors):
     """Recognition ladders: all states or one state (annotated), all steps or one kind of step."""
-    from . import figures
+    from . import analysis, dates, figures
     names = actors.set_index("actor_id")["name"]
     views = {}
+    since = dates.for_readers(f"{analysis.TALIBAN_RETURN:%Y-%m}")
+    until = steps["date_max"].fillna(steps["date_min"]).max()  # every view on the same axis, to the data's end
     step_groups = {"All steps": list(steps["act"].cat.categories),
                    "Terrorist lists": ["terrorist_listing", "delisting_announced", "terrorist_delisting"],
                    "Envoys and missions": ["envoy_accepted", "mission_opened", "credentials_accepted"],
                    "Recognition, withheld or refused": ["formal_recognition", "recognition_withheld", "refusal"]}
     for group, acts in step_groups.items():
         shown = steps[steps["act"].isin(acts)]
-        alt = f"{group} since August 2021, one row per state; {len(shown)} steps in all."
+        alt = f"{group} since {since}, one row per state; {len(shown)} steps in all."
         views[f"All states: {group.lower()}"] = (
-            figures.plot_recognition_ladder(shown, actors), alt)
+            figures.plot_recognition_ladder(shown, actors, until=until), alt)
     for state in figures.RECOGNITION_STATES:
         own = steps[steps["actor"] == state]
-        recent = own[own["date_max"].fillna(own["date_min"]) >= "2021-08-01"]
-        acts = ", ".join(a.replace("_", " ") for a in recent.sort_values("date_min")["act"])
+        recent = analysis.since_taliban_return(own)
+        acts = ", ".join(a.replace("_", " ") for a in dates.in_date_order(recent)["act"])
         views[f"{names[state]}"] = (
-            figures.plot_recognition_ladder(own, actors, states=[state], annotate=True),
-            f"{names[state]} since August 2021, in order: {acts}.")
+            figures.plot_recognition_ladder(own, actors, states=[state], annotate=True, until=until),
+            f"{names[state]} since {since}, in order: {acts}.")
     return explorer("Show", views)

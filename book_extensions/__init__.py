@@ -8,19 +8,52 @@ chapters' own package, afghan_relations, and on the data).
 - execution_inputs: each chapter's execution cache keyed on the data and code it uses
 - parallel_execution: the chapters the cache lacks executed in parallel before Sphinx reads;
   the data validated once per build
+- kernel_fork: those chapters' kernels forked from a process that has imported their libraries
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
 - notebook_kit: one zip with every notebook, the book's package and how to run them
 - downloads: the download menu's book-wide entries (PDF, notebook kit)
+- widget_state: the widgets' embedded state, which data cannot end or turn into markup
+- smartquotes: typographic quotes that leave the text's backslashes alone
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
+- print_ranges: no line break inside a range of years or dates in print
 """
-from . import (cell_ids, downloads, edition, execution_inputs, notebook_kit, page_scripts, parallel_execution,
-               pdf_book, reader_notebooks, widget_js)
 
-MODULES = (cell_ids, execution_inputs, parallel_execution, widget_js, page_scripts, reader_notebooks, notebook_kit,
-           downloads, edition, pdf_book)
+from . import (
+    cell_ids,
+    downloads,
+    edition,
+    execution_inputs,
+    kernel_fork,
+    notebook_kit,
+    page_scripts,
+    parallel_execution,
+    pdf_book,
+    print_ranges,
+    reader_notebooks,
+    smartquotes,
+    widget_js,
+    widget_state,
+)
+
+MODULES = (
+    cell_ids,
+    execution_inputs,
+    parallel_execution,
+    kernel_fork,
+    widget_js,
+    page_scripts,
+    widget_state,
+    smartquotes,
+    reader_notebooks,
+    notebook_kit,
+    downloads,
+    edition,
+    pdf_book,
+    print_ranges,
+)
 
 
 def setup(app):

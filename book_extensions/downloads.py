@@ -7,6 +7,7 @@ reader_notebooks.py.)
    either order) leaves the link resolving, and a web build never waits for TeX.
 2. "Notebooks (.zip)" points at the notebook kit (notebook_kit.py).
 """
+
 from pathlib import Path
 
 from book_extensions.notebook_kit import kit_name
@@ -18,19 +19,36 @@ def pdf_name(config):
 
 
 def _entry(context, file, text, tooltip, icon, label):
-    return {"type": "link", "url": context["pathto"](f"_static/{file}", 1), "text": text,
-            "tooltip": tooltip, "icon": icon, "label": label}
+    return {
+        "type": "link",
+        "url": context["pathto"](f"_static/{file}", 1),
+        "text": text,
+        "tooltip": tooltip,
+        "icon": icon,
+        "label": label,
+    }
 
 
 def add_book_downloads(app, pagename, templatename, context, doctree):
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
             button["buttons"][:0] = [
-                _entry(context, pdf_name(app.config), "Book (.pdf)", "Download the whole book as a PDF",
-                       "fas fa-book", "download-book-pdf-button"),
-                _entry(context, kit_name(app.config), "Notebooks (.zip)",
-                       "Download every chapter as a Jupyter notebook, with the book's package and data",
-                       "fas fa-file-zipper", "download-notebook-kit-button"),
+                _entry(
+                    context,
+                    pdf_name(app.config),
+                    "Book (.pdf)",
+                    "Download the whole book as a PDF",
+                    "fas fa-book",
+                    "download-book-pdf-button",
+                ),
+                _entry(
+                    context,
+                    kit_name(app.config),
+                    "Notebooks (.zip)",
+                    "Download every chapter as a Jupyter notebook, with the book's package and data",
+                    "fas fa-file-zipper",
+                    "download-notebook-kit-button",
+                ),
             ]
 
 

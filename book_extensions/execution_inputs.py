@@ -63,9 +63,12 @@ def _resources(data_dir):
 def _datasets(text, data_dir):
     """{name: path} of the datasets the chapter loads; every dataset if it loads them by name at run time."""
     resources = _resources(data_dir)
-    if DYNAMIC_LOAD.search(text):
-        return resources
-    return {name: resources[name] for name in sorted(set(LOAD_CALL.findall(text))) if name in resources}
+    if not DYNAMIC_LOAD.search(text):
+        resources = {name: resources[name] for name in sorted(set(LOAD_CALL.findall(text))) if name in resources}
+    if "reconciliation" in LOAD_CALL.findall(text):
+        # load.reconciliation(name) reads the outputs of tools/reconcile.py, outside the schema.
+        resources |= {f"reconciliation/{p.name}": p for p in sorted((data_dir / "reconciliation").glob("*.csv"))}
+    return resources
 
 
 @functools.cache

@@ -21,6 +21,7 @@ as for any local kernel); the zygote reports the child's exit status when it rea
 parallel_execution.py uses it for the kernels it starts; myst-nb's own executions
 (a chapter that failed in parallel) start ordinary kernels.
 """
+import contextlib
 import json
 import os
 import selectors
@@ -140,10 +141,8 @@ def serve(listener):
             conn = children.pop(pid, None)
             if conn is not None:
                 with_exit = json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n"
-                try:
+                with contextlib.suppress(OSError):  # the build may have stopped listening
                     conn.sendall(with_exit.encode())
-                except OSError:
-                    pass
                 conn.close()
 
     signal.signal(signal.SIGCHLD, reap)
@@ -210,7 +209,8 @@ class Zygote:
         while not reply.endswith(b"\n"):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 conn.close()
-                raise RuntimeError(f"the kernel zygote {'exited' if self.process.poll() is not None else 'did not answer'}")
+                state = "exited" if self.process.poll() is not None else "did not answer"
+                raise RuntimeError(f"the kernel zygote {state}")
             if select.select([conn], [], [], 0.2)[0]:
                 chunk = conn.recv(4096)
                 if not chunk:
@@ -308,6 +308,11 @@ def kernel_manager_class(zygote):
             return await super()._async_pre_start_kernel(**kw)
 
     return ForkKernelManager
+
+
+def setup(app):
+    # how kernels start, not what they output: changing it rereads no page (BOOK_FORK_KERNELS=0 overrides it)
+    app.add_config_value("book_fork_kernels", True, "", [bool])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ The zip is the same bytes for the same inputs: fixed dates and modes.
 The prose links to the kit with the role {notebook-kit}`text`: a link on the web; in
 print, the text and a note that the kit is on the book's website.
 """
+
 import zipfile
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def wheel_path(app):
         found = ", ".join(p.name for p in Path(app.confdir, WHEEL_DIR).glob("*.whl")) or "nothing"
         raise ExtensionError(
             f"notebook kit: need exactly one wheel afghan_relations-{app.config.release}-*.whl in "
-            f"{WHEEL_DIR}/ (found {found}): run `make wheel` (`make book` does)")
+            f"{WHEEL_DIR}/ (found {found}): run `make wheel` (`make book` does)"
+        )
     return wheels[0]
 
 

@@ -100,9 +100,11 @@ def source_after_handlers(app, env, docname):
 
 
 def notebook_as_myst_nb_reads_it(env, path, text):
-    """(notebook, its myst-nb configuration, reader format) as myst_nb.sphinx_.Parser.parse makes them; None if not a notebook."""
-    from myst_nb.core.read import create_nb_reader
+    """(notebook, its myst-nb configuration, reader format) as myst_nb.sphinx_.Parser.parse makes them.
+
+    None if the page is not a notebook."""
     from myst_nb.core.nb_to_tokens import nb_node_to_dict
+    from myst_nb.core.read import create_nb_reader
 
     nb_config = env.mystnb_config
     reader = create_nb_reader(path, env.myst_config, nb_config, text)
@@ -151,7 +153,9 @@ def longest_first(jobs, cache):
 
 
 async def execute(notebook, path, nb_config, kernel_manager_class=None):
-    """(seconds, error or None): the notebook executed in place, as jupyter_cache.executors.utils.single_nb_execution does."""
+    """(seconds, error or None): the notebook executed in place.
+
+    As jupyter_cache.executors.utils.single_nb_execution, which myst-nb calls, executes it."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -260,8 +264,7 @@ def _on_env_before_read_docs(app, env, docnames):
 
 
 def setup(app):
-    # workers 0: one per core this process may use; BOOK_EXECUTION_WORKERS and BOOK_FORK_KERNELS override
+    # 0: one per core this process may use; BOOK_EXECUTION_WORKERS in the environment overrides it
     # how the chapters run, not what they output: changing these rereads no page
     app.add_config_value("book_execution_workers", 0, "", [int])
-    app.add_config_value("book_fork_kernels", True, "", [bool])
     app.connect("env-before-read-docs", _on_env_before_read_docs)

@@ -21,6 +21,7 @@ Markdown), so the roles and directives the chapters use are rewritten here, and
 anything else left looking like MyST stops the build naming the page: a new kind of
 syntax in a chapter needs a rule here first.
 """
+
 import copy
 import html
 import re
@@ -35,8 +36,11 @@ from book_extensions.execution_inputs import INPUTS_COMMENT
 
 GLUE_PREFIX = "application/papermill.record/"
 ROLE = re.compile(r"\{(?P<name>[a-z][\w:-]*)\}`(?P<text>[^`]*)`")
-DIRECTIVE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
-                       re.M | re.S)
+DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
+)
+FIGURE_NOTE = " *(The figure is drawn by the code cell above.)*\n"
+TABLE_NOTE = " *(The table is the output of the code cell above.)*\n"
 OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
 LABEL = re.compile(r"^\([\w.:-]+\)=[ \t]*\n", re.M)
 TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
@@ -49,7 +53,7 @@ class References:
 
     def __init__(self, numbers, titles):
         self.numbers = numbers  # label -> "Fig. 6.1"
-        self.titles = titles    # label -> section title
+        self.titles = titles  # label -> section title
 
     @classmethod
     def from_env(cls, env, config):
@@ -105,8 +109,7 @@ class Converter:
             if data is None or "text/plain" not in data:
                 raise ExtensionError(f"{self.page}: no glued value {key!r} for the reader's notebook")
             value = format_plain_text(data["text/plain"], spec)
-            return (f'<span title="{html.escape(key)}: computed when the book was built">'
-                    f"{html.escape(value)}</span>")
+            return f'<span title="{html.escape(key)}: computed when the book was built">{html.escape(value)}</span>'
         if name == "numref":
             shown, label = _split_target(text)
             number = self.references.number(label, self.page)
@@ -136,7 +139,7 @@ class Converter:
         if name == "glue:figure":
             label = options.get("name", arg)
             caption = self.inline(content)
-            return f"**{self.references.number(label, self.page)}.** {caption} *(The figure is drawn by the code cell above.)*\n"
+            return f"**{self.references.number(label, self.page)}.** {caption}{FIGURE_NOTE}"
         if name in ("glue:md", "glue:any", "glue"):
             return self.glued_markdown(arg)
         raise ExtensionError(f"{self.page}: the reader's notebook has no rule for the directive {{{name}}}")
@@ -151,7 +154,7 @@ class Converter:
             # The table is shown by the cell that makes it; here only its number and caption.
             options = dict(OPTION.match(line).groups() for line in table["body"].split("\n") if OPTION.match(line))
             caption = self.inline(table["arg"].strip())
-            return f"**{self.references.number(options['name'], self.page)}.** {caption} *(The table is the output of the code cell above.)*\n"
+            return f"**{self.references.number(options['name'], self.page)}.** {caption}{TABLE_NOTE}"
         return self.markdown(text)
 
     def markdown(self, text):
@@ -164,9 +167,11 @@ class Converter:
         text = self.inline(text)
         leftover = LEFTOVER.search(text)
         if leftover:
-            line = text[:leftover.start()].count("\n") + 1
-            snippet = text[leftover.start():leftover.start() + 40].split("\n")[0]
-            raise ExtensionError(f"{self.page}: MyST syntax left in the reader's notebook (markdown line {line}): {snippet!r}")
+            line = text[: leftover.start()].count("\n") + 1
+            snippet = text[leftover.start() : leftover.start() + 40].split("\n")[0]
+            raise ExtensionError(
+                f"{self.page}: MyST syntax left in the reader's notebook (markdown line {line}): {snippet!r}"
+            )
         return text
 
 
@@ -188,7 +193,8 @@ def header_cells(title, version, kit_name):
         f"chapter, the package and a `requirements.txt`: in its folder run `python -m venv .venv`, "
         f"then `.venv/bin/pip install -r requirements.txt`, then `.venv/bin/jupyter lab`. "
         f"Each figure, table and number appears under the code cell that computes it; numbers in the "
-        f"text are those of the book's build (hover over one to see its name).")
+        f"text are those of the book's build (hover over one to see its name)."
+    )
     check = (
         "# What this notebook needs: the book's package, at least the version it was built with.\n"
         "try:\n"
@@ -196,10 +202,11 @@ def header_cells(title, version, kit_name):
         "except ModuleNotFoundError:\n"
         "    class SetupError(Exception):\n"
         "        def _render_traceback_(self):  # Jupyter shows this one line, not a traceback\n"
-        "            return [f\"SetupError: {self}\"]\n"
-        "    raise SetupError(\"this notebook needs the book's package afghan_relations: in the folder of \"\n"
-        "                     \"the book's notebook kit run `pip install -r requirements.txt`\") from None\n"
-        f"afghan_relations.require(\"{version}\")")
+        '            return [f"SetupError: {self}"]\n'
+        '    raise SetupError("this notebook needs the book\'s package afghan_relations: in the folder of "\n'
+        '                     "the book\'s notebook kit run `pip install -r requirements.txt`") from None\n'
+        f'afghan_relations.require("{version}")'
+    )
     return [nbformat.v4.new_markdown_cell(note), nbformat.v4.new_code_cell(check)]
 
 
@@ -245,8 +252,9 @@ def executed_notebook(app, page):
 def notebook_pages(app):
     """{page: executed notebook path} for every page myst-nb executed."""
     executed = Path(app.outdir).parent / "jupyter_execute"
-    return {doc: executed / f"{doc}.ipynb" for doc in sorted(app.env.found_docs)
-            if (executed / f"{doc}.ipynb").is_file()}
+    return {
+        doc: executed / f"{doc}.ipynb" for doc in sorted(app.env.found_docs) if (executed / f"{doc}.ipynb").is_file()
+    }
 
 
 def reader_path(app, page):
@@ -257,6 +265,7 @@ def write_reader_notebooks(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     from book_extensions.notebook_kit import kit_name  # one module per job; the kit names itself
+
     references = References.from_env(app.env, app.config)
     for page in notebook_pages(app):
         executed = executed_notebook(app, page)

@@ -6,6 +6,7 @@ Executes every notebook in NOTEBOOK_DIR with nbclient, as a reader would from th
 executed notebooks to OUT_DIR, and prints one JSON line: where the data came from and the
 row count of every dataset, read with the installed package.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -19,11 +20,17 @@ def main(notebook_dir, out_dir):
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(Path(notebook_dir).glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
-        client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
-                                         resources={"metadata": {"path": str(path.parent)}})
+        client = nbclient.NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         client.execute()
         nbformat.write(notebook, out / path.name)
     from afghan_relations import SetupError, load
+
     try:
         folder, how = load.data_location()
         rows = {name: len(getattr(load, name)()) for name in load.DATASETS}

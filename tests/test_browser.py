@@ -13,24 +13,24 @@ either is missing. CI (.ci/run) installs chromium, so there these tests run.
 BOOK_HTML=path tests another build of the book; BOOK_SCREENSHOTS=dir also saves screenshots.
 """
 import base64
+import contextlib
 import gzip
 import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-
 from browser_support import CHROMIUM_ARGS, SiteServer, axe_source, chromium
-from test_build import toc_files as toc_pages
+from bs4 import BeautifulSoup
+from repository import ROOT, pdf_name
+from repository import toc_files as toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 HTML = Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html")
 SCREENSHOTS = os.environ.get("BOOK_SCREENSHOTS")
-PDF = HTML / "_static" / "afghan-relations.pdf"  # copied there by `make pdf`
+PDF = HTML / "_static" / pdf_name()  # copied there by `make pdf`
 
 # The three explorers: page -> labels of their dropdowns
 EXPLORERS = {
@@ -74,15 +74,14 @@ def browser():
     if chromium() is None:
         pytest.skip("no chromium at /usr/bin/chromium (Debian: apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (requirements.txt) not installed")
-    with tempfile.TemporaryDirectory(prefix="book-chromium-") as profile:
-        with sync_api.sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile, executable_path=chromium(), headless=True, args=CHROMIUM_ARGS,
-                viewport=DESKTOP)
-            try:
-                yield context
-            finally:
-                context.close()
+    with tempfile.TemporaryDirectory(prefix="book-chromium-") as profile, sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=chromium(), headless=True, args=CHROMIUM_ARGS,
+            viewport=DESKTOP)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 class Visit:
@@ -118,10 +117,8 @@ class Visit:
         if response.status >= 400:
             self.failed.append(f"{response.url}: HTTP {response.status}")
             return
-        try:
+        with contextlib.suppress(Exception):  # a redirect or an aborted response has no body
             self.bodies[response.url] = response.body()
-        except Exception:  # a redirect or an aborted response has no body
-            pass
 
     def open(self, query=""):
         self.page.goto(self.server.base + self.path + query, wait_until="load")
@@ -307,7 +304,7 @@ def test_no_sideways_scrolling_on_a_phone(browser, server, path):
         assert widths["scroll"] <= widths["inner"], (
             f"scrolls sideways: {widths['scroll']} px wide in a {widths['inner']} px window; "
             f"too wide: {widths['wide'][:5]}")
-        for shown, natural in widths["figures"]:
+        for shown, _natural in widths["figures"]:
             assert shown <= PHONE["width"], f"a figure {shown} px wide on a {PHONE['width']} px phone"
         if SCREENSHOTS and path.startswith(("chapters/intro", "chapters/06", "chapters/08")):
             page.screenshot(path=str(Path(SCREENSHOTS, f"{Path(path).stem}-phone-390.png")))
@@ -332,28 +329,24 @@ def test_search_works_offline(browser, server):
 # ---------------------------------------------------------------------------------------------
 # Static checks of the built files (no browser needed).
 
-class LinkParser(HTMLParser):
-    ATTRS = {"a": "href", "img": "src", "script": "src", "link": "href",
-             "source": "src", "iframe": "src", "object": "data"}
+LINK_ATTRIBUTES = {"a": "href", "img": "src", "script": "src", "link": "href",
+                   "source": "src", "iframe": "src", "object": "data"}
 
-    def __init__(self):
-        super().__init__()
-        self.urls, self.ids = [], set()
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if tag == "a" and attrs.get("name"):
-            self.ids.add(attrs["name"])
-        if tag in self.ATTRS and attrs.get(self.ATTRS[tag]):
-            self.urls.append((tag, attrs[self.ATTRS[tag]]))
+class Links:
+    """The URLs a page names (tag, url) and the ids a fragment can point at."""
+
+    def __init__(self, page):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        self.ids = {element["id"] for element in soup.find_all(id=True)}
+        self.ids |= {a["name"] for a in soup.find_all("a", attrs={"name": True})}
+        self.urls = [(element.name, element[LINK_ATTRIBUTES[element.name]])
+                     for element in soup.find_all(list(LINK_ATTRIBUTES))
+                     if element.get(LINK_ATTRIBUTES[element.name])]
 
 
 def parse(page):
-    parser = LinkParser()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser
+    return Links(page)
 
 
 def test_every_internal_link_resolves():

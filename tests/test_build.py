@@ -7,13 +7,12 @@ pages use the vendored require.js and ipywidgets manager (tools/vendor_js.py).
 import os
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
+from bs4 import BeautifulSoup
+from repository import ROOT, build_command, toc_files
 
-ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 BUILD_LOG = BUILD / "build.log"
@@ -26,54 +25,31 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def toc_files():
-    """Every document named in _toc.yml (root, chapters, sections), without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
-
-
 def pages():
     """The book's HTML pages (not the theme's template fragments under _static/)."""
     return sorted(p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] not in ("_static", "_sources"))
 
 
-class ResourceParser(HTMLParser):
-    """The URLs a browser fetches by itself when it opens the page."""
-
-    LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src",
-               "audio": "src", "video": "src", "embed": "src", "object": "data"}
-    LOADING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut",
-                         "apple-touch-icon", "manifest", "prefetch"}
-
-    def __init__(self):
-        super().__init__()
-        self.loads = []  # (tag, url)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in self.LOADING and attrs.get(self.LOADING[tag]):
-            self.loads.append((tag, attrs[self.LOADING[tag]]))
-        if tag == "link" and attrs.get("href"):
-            rels = set((attrs.get("rel") or "").lower().split())
-            if rels & self.LOADING_LINK_RELS:
-                self.loads.append((tag, attrs["href"]))
+# The URLs a browser fetches by itself when it opens a page: (tag, attribute) of each kind of load.
+LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src",
+           "audio": "src", "video": "src", "embed": "src", "object": "data"}
+LOADING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut",
+                     "apple-touch-icon", "manifest", "prefetch"}
 
 
 def loaded_urls(page):
-    parser = ResourceParser()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser.loads
+    """[(tag, url)] of everything the page loads, in document order."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    loads = []
+    for element in soup.find_all(True):
+        url = element.get(LOADING.get(element.name, ""))
+        if url:
+            loads.append((element.name, url))
+        elif element.name == "link" and element.get("href"):
+            rels = {rel.lower() for rel in element.get("rel") or []}  # BeautifulSoup splits rel into a list
+            if rels & LOADING_LINK_RELS:
+                loads.append(("link", element["href"]))
+    return loads
 
 
 def test_every_toc_page_is_built():
@@ -84,8 +60,9 @@ def test_every_toc_page_is_built():
 
 def test_built_with_warnings_as_errors():
     assert BUILD_OK.is_file(), "no _build/build-ok: the last `make book` did not finish"
-    command = BUILD_OK.read_text()
-    assert " -W" in command and " -n" in command, command
+    command = BUILD_OK.read_text().split()
+    assert command == [Path(build_command()[0]).name, *build_command()[1:]], "not the Makefile's BUILD_COMMAND"
+    assert "-W" in command and "-n" in command, command
     stamp = BUILD_OK.stat().st_mtime
     newer = [p.relative_to(HTML) for p in pages() if p.stat().st_mtime > stamp]
     assert not newer, f"pages written after the last strict build (built by hand?): {newer[:5]}"

@@ -38,17 +38,20 @@ def break_a_date(folder):
     path.write_text("".join(lines), encoding="utf-8")
 
 
+@pytest.mark.fast
 def test_loader_validates_without_the_builds_stamp(data, fresh_loader):
     assert len(load.events(data)) > 0
     assert fresh_loader == [data.resolve()]
 
 
+@pytest.mark.fast
 def test_loader_trusts_the_builds_stamp_for_the_same_contents(data, fresh_loader, monkeypatch):
     monkeypatch.setenv(load.VALIDATED_ENV, load.data_digest(data))
     assert len(load.events(data)) > 0
     assert fresh_loader == [], "validated again although the build had validated these very files"
 
 
+@pytest.mark.fast
 def test_loader_validates_files_changed_since_the_build_validated_them(data, fresh_loader, monkeypatch):
     monkeypatch.setenv(load.VALIDATED_ENV, load.data_digest(data))
     break_a_date(data)
@@ -56,6 +59,7 @@ def test_loader_validates_files_changed_since_the_build_validated_them(data, fre
         load.events(data)
 
 
+@pytest.mark.fast
 def test_digest_follows_contents_not_times(data):
     before = load.data_digest(data)
     path = data / "events.csv"
@@ -77,7 +81,8 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
                   "pandas_defaults": {k: repr(o.defval) for k, o in config._registered_options.items()},
                   "pandas_options": {k: repr(pandas.get_option(k)) for k in config._registered_options},
                   "rcparams": {k: repr(v) for k, v in matplotlib.rcParams.items()},
-                  "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),"cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
+                  "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),
+                  "cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
                   "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
                   "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
                   "widgets_loaded": "ipywidgets" in sys.modules}))

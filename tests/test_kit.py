@@ -8,6 +8,7 @@ load with no repository around. The same notebooks run again under the older lib
 in-browser Python ships (pandas 2.2, numpy 2.0, matplotlib 3.8). Needs the package
 registries (pip) and `make book` first; marked slow.
 """
+
 import json
 import os
 import re
@@ -29,8 +30,18 @@ from book_extensions.reader_notebooks import LEFTOVER  # noqa: E402  (what must 
 
 pytestmark = pytest.mark.slow
 # The older releases Pyodide 0.27 ships (the in-browser Python), with what runs the notebooks.
-OLDER_LIBRARIES = ["pandas==2.2.3", "numpy==2.0.2", "matplotlib==3.8.4", "ipykernel", "ipywidgets==8.1.8",
-                   "cpi==2.1.0", "nbclient", "nbformat"]
+OLDER_LIBRARIES = [
+    "pandas==2.2.3",
+    "numpy==2.0.2",
+    "matplotlib==3.8.4",
+    "ipykernel",
+    "ipywidgets==8.1.8",
+    "cpi==2.1.0",
+    "edtf==5.0.2",
+    "frictionless==5.21.0",
+    "nbclient",
+    "nbformat",
+]
 
 
 def kit_zip():
@@ -42,8 +53,11 @@ def kit_zip():
 
 def clean_env():
     """The environment a stranger has: nothing pointing into this repository."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AFGHAN_RELATIONS_", "VIRTUAL_ENV", "PYTHONPATH", "JUPYTER_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AFGHAN_RELATIONS_", "VIRTUAL_ENV", "PYTHONPATH", "JUPYTER_"))
+    }
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if str(ROOT) not in p)
     return env
 
@@ -59,16 +73,27 @@ def system_python():
 def make_venv(folder, requirements_args, cwd):
     subprocess.run([system_python(), "-m", "venv", str(folder)], check=True, env=clean_env())
     python = folder / "bin" / "python"
-    result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *requirements_args],
-                            cwd=cwd, env=clean_env(), capture_output=True, text=True)
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", *requirements_args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return python
 
 
 def run_notebooks(python, notebooks, out, extra_env=None):
     env = dict(clean_env(), **(extra_env or {}))
-    result = subprocess.run([str(python), str(ROOT / "tests" / "kit_runner.py"), str(notebooks), str(out)],
-                            cwd=notebooks, env=env, capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [str(python), str(ROOT / "tests" / "kit_runner.py"), str(notebooks), str(out)],
+        cwd=notebooks,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -83,8 +108,13 @@ def kit():
         folder = next(tmp.iterdir())
         python = make_venv(tmp / "venv", ["-r", "requirements.txt"], cwd=folder)
         report = run_notebooks(python, folder / "notebooks", tmp / "executed")
-        yield {"folder": folder, "python": python, "report": report, "executed": tmp / "executed",
-               "notebooks": sorted((folder / "notebooks").glob("*.ipynb"))}
+        yield {
+            "folder": folder,
+            "python": python,
+            "report": report,
+            "executed": tmp / "executed",
+            "notebooks": sorted((folder / "notebooks").glob("*.ipynb")),
+        }
 
 
 def chapter_page(notebook_name):
@@ -97,14 +127,22 @@ def errors(notebook):
 
 
 def images(notebook):
-    return sum(1 for c in notebook.cells for o in c.get("outputs", [])
-               if {"image/svg+xml", "image/png"} & set(o.get("data", {})))
+    return sum(
+        1
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if {"image/svg+xml", "image/png"} & set(o.get("data", {}))
+    )
 
 
 def glued(notebook):
     """{name: text/plain} of the values a notebook showed under a name (figures, numbers, tables)."""
-    return {o.metadata["scrapbook"]["name"]: o.data["text/plain"]
-            for c in notebook.cells for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+    return {
+        o.metadata["scrapbook"]["name"]: o.data["text/plain"]
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "scrapbook" in o.get("metadata", {})
+    }
 
 
 def built_glue(stem):
@@ -130,6 +168,7 @@ def test_wheel_loads_every_dataset_from_its_own_copy(kit):
     for name, rows in report["rows"].items():
         with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
             import csv
+
             assert rows == sum(1 for _ in csv.DictReader(handle)), name
 
 
@@ -167,7 +206,9 @@ def test_numbers_equal_the_books(kit):
 
 
 def test_missing_data_stops_with_one_line(kit, tmp_path):
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from afghan_relations import load\nload.events()")])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("from afghan_relations import load\nload.events()")]
+    )
     nbformat.write(notebook, tmp_path / "probe.ipynb")
     run_notebooks(kit["python"], tmp_path, tmp_path / "out", {"AFGHAN_RELATIONS_DATA": str(tmp_path / "nowhere")})
     [error] = errors(nbformat.read(tmp_path / "out" / "probe.ipynb", as_version=4))
@@ -175,7 +216,9 @@ def test_missing_data_stops_with_one_line(kit, tmp_path):
 
 
 def test_older_package_stops_with_one_line(kit, tmp_path):
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import afghan_relations\nafghan_relations.require('99.0.0')")])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import afghan_relations\nafghan_relations.require('99.0.0')")]
+    )
     nbformat.write(notebook, tmp_path / "probe.ipynb")
     run_notebooks(kit["python"], tmp_path, tmp_path / "out")
     [error] = errors(nbformat.read(tmp_path / "out" / "probe.ipynb", as_version=4))
@@ -190,7 +233,11 @@ def test_chapters_run_under_the_in_browser_libraries(kit, tmp_path):
     for path in sorted((tmp_path / "executed").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         assert not errors(notebook), f"{path.name}: {errors(notebook)[0].get('evalue')}"
-        rerun = {o.metadata["scrapbook"]["name"]: o.data["text/plain"] for c in notebook.cells
-                 for o in c.get("outputs", []) if o.get("data", {}).get("text/html", "").startswith("<code>")}
+        rerun = {
+            o.metadata["scrapbook"]["name"]: o.data["text/plain"]
+            for c in notebook.cells
+            for o in c.get("outputs", [])
+            if o.get("data", {}).get("text/html", "").startswith("<code>")
+        }
         for name, value in rerun.items():
             assert value == built_glue(path.stem)[name], f"{path.stem}: {name}"

@@ -13,17 +13,17 @@ import subprocess
 import unicodedata
 from datetime import date
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+from repository import ROOT, config, pdf_name
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+CONFIG = config()
 CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 LATEX = ROOT / "_build" / "latex"
-STEM = Path(CONFIG["latex"]["latex_documents"]["targetname"]).stem
+STEM = Path(pdf_name()).stem
 PDF, TEX, LOG = (LATEX / f"{STEM}.{ext}" for ext in ("pdf", "tex", "log"))
 HTML = ROOT / "_build" / "html"
 PDF_IN_HTML = HTML / "_static" / PDF.name  # where `make pdf` copies it
@@ -102,32 +102,11 @@ def expected_headings():
     return headings
 
 
-class Captions(HTMLParser):
-    """Caption texts (without "Fig. 1") of figures and tables in a built HTML page."""
-
-    def __init__(self):
-        super().__init__()
-        self.captions, self._depth, self._text, self._in_caption = [], 0, None, 0
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        self._in_caption += tag in ("figcaption", "caption")
-        if self._text is not None:
-            self._depth += 1
-        elif "caption-text" in classes and self._in_caption:  # not the sidebar's part captions
-            self._text, self._depth = [], 1
-
-    def handle_endtag(self, tag):
-        self._in_caption -= tag in ("figcaption", "caption")
-        if self._text is not None:
-            self._depth -= 1
-            if self._depth == 0:
-                self.captions.append("".join(self._text).strip())
-                self._text = None
-
-    def handle_data(self, data):
-        if self._text is not None:
-            self._text.append(data)
+def captions_of(page):
+    """Caption texts (without "Fig. 1") of the figures and tables of a built HTML page, in order."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    # .caption-text inside <figcaption> or <caption>: not the sidebar's part captions
+    return [span.get_text().strip() for span in soup.select("figcaption .caption-text, caption .caption-text")]
 
 
 def html_captions():
@@ -135,9 +114,7 @@ def html_captions():
         pytest.skip("no built HTML book to read the captions from: run `make book`")
     captions = {}
     for page in sorted((HTML / "chapters").glob("*.html")):
-        parser = Captions()
-        parser.feed(page.read_text(encoding="utf-8"))
-        captions[page.stem] = parser.captions
+        captions[page.stem] = captions_of(page)
     return captions
 
 
@@ -224,6 +201,19 @@ def test_no_line_runs_off_the_page():
                 re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\) .*?lines (\d+--\d+)", log)]
     too_wide = [f"{pt:.1f}pt at {TEX.name} lines {lines}" for pt, lines in overfull if pt > OVERFULL_LIMIT_PT]
     assert not too_wide, "text sticks out of the text block:\n" + "\n".join(too_wide)
+
+
+# A line that ends in a number and a hyphen or dash, and a next line that starts with a number:
+# a date such as 1957-08-17 or 1924–1925 broken in two.
+BROKEN_DATE = re.compile(r"[0-9][-\u2010\u2011\u2013][ \t]*\n[ \t]*[0-9]")
+
+
+def test_no_date_is_broken_at_a_hyphen_or_dash():
+    # -raw: the text in the order TeX set it, so a table cell's lines follow each other
+    text = run("pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-")
+    assert re.search(r"[0-9]{4}\u2013[0-9]{4}", text), "expected year ranges such as 1924–1925 in the PDF"
+    broken = [text[max(0, m.start() - 30):m.end() + 10] for m in BROKEN_DATE.finditer(text)]
+    assert not broken, "dates broken across lines:\n" + "\n---\n".join(broken)
 
 
 def test_widgets_print_as_their_note():

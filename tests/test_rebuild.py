@@ -1,8 +1,8 @@
 """A trustworthy build: offline, deterministic, never stale, and strict about bad input.
 
 Each test works in throw-away copies of the working tree (never in the repository's
-own _build/), built with the Makefile's command (`jupyter-book build . -W -n
---keep-going`) and PYTHONPATH pointing at the copy, so the copy's package is used:
+own _build/), built with the Makefile's command (BUILD_COMMAND, `make -s
+print-build-command`) and PYTHONPATH pointing at the copy, so the copy's package is used:
 
 - `book`: a cold build with the network cut (`unshare -n`; without it, proxies
   pointing nowhere), so it also proves the book builds offline;
@@ -26,15 +26,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from bench import copy_tree, env_for  # noqa: E402  (tools/bench.py: the same copy and build as `make bench`)
+from repository import BIN, ROOT, build_command, copy_tree, env_for  # the same copy and build as `make bench`
 
 pytestmark = pytest.mark.slow
 
-BIN = Path(sys.executable).parent
-BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+BUILD = build_command()
 EXECUTING = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executing notebook")
 PARALLEL_EXECUTED = re.compile(r"/([^/\s]+)\.md: Executed notebook in [\d.]+ seconds\n")  # myst-nb's end in [mystnb]
 MYST_NB_EXECUTING = re.compile(r"/([^/\s]+)\.md: Executing notebook using")
@@ -54,9 +50,9 @@ def network_cut():
     127.0.0.1. Without it: proxies pointing at a closed port (stops HTTP(S) fetches only).
     """
     prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
-    if shutil.which("unshare") and shutil.which("ip"):
-        if subprocess.run(prefix + ["true"], capture_output=True).returncode == 0:
-            return prefix, "unshare -n"
+    if (shutil.which("unshare") and shutil.which("ip")
+            and subprocess.run(prefix + ["true"], capture_output=True).returncode == 0):
+        return prefix, "unshare -n"
     return [], "proxies pointing at a closed port"
 
 
@@ -104,7 +100,8 @@ def code_chapters(folder):
 
 
 def readers_of(folder, dataset):
-    """Chapters whose code loads `dataset` (or every dataset), read from their source, not from book_extensions/execution_inputs.py."""
+    """Chapters whose code loads `dataset` (or every dataset), read from their source (not from
+    book_extensions/execution_inputs.py)."""
     pattern = re.compile(rf"\bload\.{dataset}\(|\bload\.DATASETS\b|getattr\(\s*load\b")
     return {p.stem for p in (folder / "chapters").glob("*.md") if pattern.search(p.read_text(encoding="utf-8"))}
 
@@ -194,9 +191,9 @@ def test_html_identical_apart_from_stated_differences(book, book2):
         x, y = (a / name).read_bytes(), (b / name).read_bytes()
         if x == y:
             continue
-        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css"):
-            if normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
-                continue
+        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css") and \
+                normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
+            continue
         differ.append(str(name))
     assert not differ, f"files differ between two clean builds: {differ}"
 
@@ -296,8 +293,8 @@ def test_broken_reference_and_unknown_glue_key_fail_the_build_and_a_noop_rebuild
 
 
 def test_cell_error_fails_the_build_naming_page_and_cell(edited):
-    rc, log, executed = edited(**{"07-treaty-counts":
-                                  '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n'})
+    failing_cell = '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n'
+    rc, log, executed = edited(**{"07-treaty-counts": failing_cell})
     assert rc != 0
     assert "07-treaty-counts" in executed
     assert re.search(r"chapters/07-treaty-counts\.md.*(Executing notebook failed|CellExecutionError)", log), log[-3000:]

@@ -17,6 +17,8 @@ import pytest
 from afghan_relations import SetupError, dates, load
 from afghan_relations.validate import DataError, count_rows, validate_package
 
+pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
+
 DATE_SHAPES = "a date like YYYY, YYYY-MM, YYYY-MM-DD, YYYX (decade) or START/END (either end may be '..')"
 
 
@@ -31,7 +33,7 @@ def change_row(folder, file, where=lambda row: True, **cells):
     path = folder / file
     with path.open(encoding="utf-8", newline="") as handle:
         header, *records = csv.reader(handle)
-    index = max(i for i, record in enumerate(records) if where(dict(zip(header, record))))
+    index = max(i for i, record in enumerate(records) if where(dict(zip(header, record, strict=True))))
     for column, value in cells.items():
         records[index][header.index(column)] = value
     path.write_text(as_csv([header] + records), encoding="utf-8")
@@ -300,7 +302,7 @@ def test_schema_enum_must_match_vocabularies_csv(data):
 def test_vocabularies_csv_must_match_the_schema_enums(data):
     path = data / "vocabularies.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(l for l in lines if not l.startswith("certainty,")), encoding="utf-8")
+    path.write_text("".join(line for line in lines if not line.startswith("certainty,")), encoding="utf-8")
     assert error_of(data).startswith("data/datapackage.json: expected the enum of aid_flows.certainty to equal the "
                                      "codes of the vocabulary 'certainty' in vocabularies.csv, got a vocabulary that ")
 
@@ -444,7 +446,7 @@ def test_frictionless_also_rejects_a_bad_date_shape(data):
 
 
 def test_there_is_a_loader_for_every_resource(real_data):
-    assert load.DATASETS == [resource["name"] for resource in load.datapackage()["resources"]]
+    assert [resource["name"] for resource in load.datapackage()["resources"]] == load.DATASETS
     assert all(len(getattr(load, name)()) > 0 for name in load.DATASETS)
 
 
@@ -493,3 +495,61 @@ def test_require_stops_an_older_package_with_one_line(monkeypatch):
     afghan_relations.require("1.0.0")
     with pytest.raises(SetupError, match="needs afghan_relations 1.1.0 or newer, and 1.0.0 is installed"):
         afghan_relations.require("1.1.0")
+
+
+# --- frictionless does the schema's checks, the book's rules run as frictionless checks ---
+
+
+def test_the_books_rules_are_frictionless_checks(data):
+    frictionless = pytest.importorskip("frictionless")
+    from afghan_relations import validate
+
+    line = change_row(data, "recognition_steps.csv", evidence=" ".join(["word"] * 26))
+    book = validate.BookPackage(data)
+    checks = validate.book_checks(book)
+    assert all(isinstance(check, frictionless.Check) for check in checks)
+    package = frictionless.Package(str(data / "datapackage.json"))
+    report = package.get_resource("recognition_steps").validate(checklist=frictionless.Checklist(checks=checks))
+    found = [(e.type, e.field_name, book.table("recognition_steps").line(e.row_number)) for e in report.tasks[0].errors]
+    assert found == [("book-cell", "evidence", line)]
+
+
+def test_of_several_problems_in_a_row_the_leftmost_column_is_reported(data):
+    # date is the second column of events.csv, event_type and evidence come later
+    line = change_row(data, "events.csv", event_type="treaty_signing", date="1921-13", evidence="")
+    assert error_of(data) == (f"data/events.csv, row {line}, column 'date': expected a date that exists on the "
+                              "calendar, got '1921-13'")
+
+
+def test_an_earlier_row_is_reported_before_a_later_one(data):
+    last = pd.read_csv(data / "events.csv", dtype=str)["event_id"].iloc[-1]
+    late = change_row(data, "events.csv", lambda row: True, relationship="afghanistan_china")
+    # Any row above the last one; a year-precision row, whatever the data's order.
+    early = change_row(data, "events.csv", lambda row: row["date_precision"] == "year" and row["event_id"] != last,
+                       notes=" ".join(["w"] * 2), evidence="")
+    assert early < late
+    assert error_of(data) == f"data/events.csv, row {early}, column 'evidence': expected a value, got an empty cell"
+
+
+# --- Text is text: markup passes (pages escape it), characters no text holds do not ---
+
+@pytest.mark.parametrize("character, code", [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"),
+                                             ("\x0c", "U+000C"), ("\x7f", "U+007F"), ("\x85", "U+0085")])
+def test_control_characters_are_rejected_naming_file_row_and_column(data, character, code):
+    line = change_row(data, "events.csv", title=f"Treaty{character} signed")
+    assert error_of(data) == (f"data/events.csv, row {line}, column 'title': expected text without control "
+                              f"characters, got {code} at character 7")
+
+
+def test_markup_tabs_and_line_breaks_in_a_cell_are_text_and_pass(data):
+    change_row(data, "events.csv", title='<script>alert(1)</script> {download}`../README.md` $x$ | \\ %\n\tnext')
+    change_row(data, "actors.csv", name="[Name](https://example.com) *x* <img src=x onerror=alert(1)>")
+    validate_package(data)
+
+
+def test_a_resource_path_outside_the_data_folder_is_rejected(data):
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][1]["path"] = "../README.md"
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert error_of(data) == ("data/datapackage.json: expected the path of actors to be the name of a CSV file "
+                              "in data/, got '../README.md'")

@@ -5,7 +5,7 @@ Honest by construction:
   (--allow-dirty runs anyway and the report says "dirty", listing the changed files);
 - every build runs in a throw-away copy of that tree (never in the repository's own
   _build/), with PYTHONPATH pointing at the copy so its package is the one imported;
-  the build command is the Makefile's (`jupyter-book build . -W -n --keep-going`);
+  the build command is the Makefile's (`make -s print-build-command`);
 - every scenario starts from the unmodified tree: before each edit run the edited files
   are put back and the book rebuilt (not timed), so one run's edit never leaks into the
   next scenario, and the tests run on the real chapters and data;
@@ -46,8 +46,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+sys.path.insert(0, str(ROOT / "tests"))
+# The copy of the tree, its environment and the build command are the tests' (tests/test_rebuild.py).
+from repository import BIN, build_command, copy_tree, env_for  # noqa: E402
+
+BUILD = build_command()
+BUILD_TEXT = " ".join([Path(BUILD[0]).name, *BUILD[1:]])  # as the Makefile prints it
 EXECUTED = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executed notebook in ([\d.]+) seconds")
 
 PROSE_CHAPTER = "chapters/07-treaty-counts.md"
@@ -58,41 +62,6 @@ SCENARIOS = ("set-up", "cold", "no-op", "prose edit", "code edit", "CSV edit")
 # Targets (issue 13): seconds, or a ratio to the template book built in the same run.
 TARGETS = {"set-up": ("s", 10), "cold": ("ratio", 3), "no-op": ("s", 2), "prose edit": ("s", 15),
            "code edit": ("s", 15), "CSV edit": ("s", 12)}
-
-
-def copy_tree(dest, root=ROOT):
-    """The working tree's files (tracked and untracked, not ignored), the vendored JS and the wheel, into dest.
-
-    Outside a git checkout (e.g. in a copy made by this function): everything but the
-    virtual environment, _build and caches."""
-    listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], cwd=root,
-                            capture_output=True)
-    if listed.returncode == 0 and (root / ".git").exists():
-        for name in filter(None, listed.stdout.decode().split("\0")):
-            src = root / name
-            if src.is_file():
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest / name)
-    else:
-        shutil.copytree(root, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
-            ".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules"))
-    vendor = root / "_build" / "vendor"
-    if vendor.is_dir():
-        shutil.copytree(vendor, dest / "_build" / "vendor")
-    else:
-        subprocess.run([sys.executable, "tools/vendor_js.py"], cwd=dest, check=True)
-    # the book's wheel, which the notebook kit carries (`make wheel`, part of `make book`)
-    wheel = root / "_build" / "wheel"
-    if not wheel.is_dir():
-        raise SystemExit(f"no {wheel}: run `make wheel` (or `make book`) first")
-    shutil.copytree(wheel, dest / "_build" / "wheel")
-
-
-def env_for(copy):
-    env = dict(os.environ, PYTHONPATH=str(copy), PATH=f"{BIN}:{os.environ['PATH']}")
-    env.pop("AFGHAN_RELATIONS_DATA", None)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as the Makefile does: bytecode is written on first import
-    return env
 
 
 def children_cpu():
@@ -249,7 +218,7 @@ def bench_book(copy, runs, bench):
         csv = copy / CSV_FILE
         amount = 1_000_000_000 + (i + 1) * 100_000_000
         text, n = re.subn(rf"^({CSV_ROW},(?:[^,\n]*,){{12}})(\d+),(\d+),",
-                          lambda m: f"{m.group(1)}{amount},{amount},", csv.read_text(), flags=re.M)
+                          lambda m, amount=amount: f"{m.group(1)}{amount},{amount},", csv.read_text(), flags=re.M)
         assert n == 1, f"{CSV_ROW} not found in {CSV_FILE}"
         csv.write_text(text)
         bench.record("CSV edit", build(copy, env))
@@ -286,7 +255,7 @@ def bench_tests(copy, tree, bench):
     rc, log = build(copy, env)[1:3]
     (copy / "_build" / "build.log").write_text(log)
     if rc == 0:
-        (copy / "_build" / "build-ok").write_text(" ".join(BUILD[1:]) + "\n")
+        (copy / "_build" / "build-ok").write_text(BUILD_TEXT + "\n")
     for label, marker in (("tests, not slow (`pytest -m 'not slow'`; n = 1)", "not slow"),
                           ("tests, slow only (`pytest -m slow`; n = 1)", "slow")):
         start = time.perf_counter()
@@ -385,13 +354,14 @@ def report(bench, runs, args, commit, dirty):
         f"- machine: {m['nproc']} cores (nproc), {m['ram']} RAM, {m['cpu']}; {m['os']};"
         f" load average (1 min) at the start {bench.load_at_start:.1f}, at the end {m['load'][0]:.1f}"
         " (above 2, other work shared the cores and the wall times are too long)",
-        f"- Python {m['python']}; build command `jupyter-book build . -W -n --keep-going` in a copy of the tree",
+        f"- Python {m['python']}; build command `{BUILD_TEXT}` in a copy of the tree",
         f"- n = {runs} runs per scenario, median shown (time.perf_counter, wall clock, whole command);"
         " the one-off rows (PDF, tests) are n = 1. Each edit run starts from the unmodified tree.",
         "",
         "## Set-up, builds: this book and the Jupyter Book template",
         "",
-        "| scenario | this book (s) | template book (s) | ratio ours/template | target | exit status (ours) | runs (ours, s) | CPU, ours / template (s) |",
+        "| scenario | this book (s) | template book (s) | ratio ours/template | target | exit status (ours) "
+        "| runs (ours, s) | CPU, ours / template (s) |",
         "|---|---:|---:|---:|---|---|---|---|",
     ]
     for scenario in SCENARIOS:
@@ -428,7 +398,8 @@ def report(bench, runs, args, commit, dirty):
     lines += ["", f"Chapters that load `aid_flows` (`load.aid_flows()` or `load.DATASETS`): "
               f"{', '.join(getattr(bench, 'csv_readers', []))}.", ""]
     lines += ["## Execution time per notebook (cold builds)", "",
-              "| notebook | median of the cold builds' logs (s) | jupyter-cache `execution_seconds`, last cold build (s) |",
+              "| notebook | median of the cold builds' logs (s) "
+              "| jupyter-cache `execution_seconds`, last cold build (s) |",
               "|---|---:|---:|"]
     per = {}
     for executed in bench.executed.get("cold", []):

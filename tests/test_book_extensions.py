@@ -1,0 +1,53 @@
+"""book_extensions (the package): one setup() registers every module, on a tiny book."""
+
+from pathlib import Path
+
+import pytest
+
+import book_extensions
+
+pytestmark = pytest.mark.fast
+
+PACKAGE = Path(book_extensions.__file__).parent
+
+
+def test_every_module_of_the_package_is_set_up_and_described():
+    modules = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    assert sorted(m.__name__.rsplit(".", 1)[1] for m in book_extensions.MODULES) == modules
+    for name in modules:
+        assert f"- {name}: " in book_extensions.__doc__, f"{name} is not in the package's list of jobs"
+
+
+def test_one_setup_connects_every_job(fixture_book):
+    conf = 'project = "Tiny book"\nextensions = ["book_extensions"]\nexclude_patterns = ["_build"]\n'
+    vendor = {f"_build/vendor/ipywidgets/{name}": "" for name in ("require.js", "embed-amd.js")}
+    app = fixture_book(
+        conf,
+        {
+            "index.rst": "Tiny book\n=========\n",
+            "CITATION.cff": 'version: "1.0"\ndate-released: 2026-01-16\n',
+            **vendor,
+        },
+        buildername="dummy",
+    )
+    assert app.extensions["book_extensions"].parallel_read_safe
+    handlers = {
+        (listener.handler.__module__.rsplit(".", 1)[1], listener.handler.__name__)
+        for listeners in app.events.listeners.values()
+        for listener in listeners
+        if listener.handler.__module__.startswith("book_extensions.")
+    }
+    assert {module for module, _ in handlers} == {
+        "cell_ids",
+        "execution_inputs",
+        "parallel_execution",
+        "widget_js",
+        "page_scripts",
+        "reader_notebooks",
+        "notebook_kit",
+        "downloads",
+        "widget_state",
+        "edition",
+    }  # pdf_book adds post-transforms
+    assert {t.__name__ for t in app.registry.get_post_transforms()} >= {"BookStructure", "DropFoldedCode"}
+    assert app.config.version == "1.0"

@@ -1,0 +1,257 @@
+"""afghan_relations.figures: each figure draws what it is given, and nothing else, on small tables."""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from afghan_relations import analysis, figures, load, style
+
+matplotlib.use("Agg")
+pytestmark = pytest.mark.fast
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    matplotlib.pyplot.close("all")
+
+
+def contrast_on_white(hex_colour):
+    return 1.05 / (figures._luminance(hex_colour) + 0.05)
+
+
+def texts(fig):
+    """The figure's text labels as a reader sees them (figures.literal writes a dollar as matplotlib's '\\$')."""
+    return [t.get_text().replace("\\$", "$") for ax in fig.axes for t in ax.texts if t.get_text()]
+
+
+def marks(ax):
+    """The x positions of every scatter mark on the axes."""
+    return sorted(x for collection in ax.collections for x, _ in collection.get_offsets())
+
+
+@pytest.mark.parametrize("colour", list(style.OKABE_ITO.values()))
+def test_readable_colours_reach_text_contrast_on_white(colour):
+    dark = figures.readable(colour)
+    assert contrast_on_white(dark) >= 4.5
+    if contrast_on_white(colour) >= 4.5:
+        assert dark == colour  # already dark enough: unchanged
+
+
+def test_readable_darkens_only_as_far_as_needed():
+    yellow = style.OKABE_ITO["yellow"]
+    dark = figures.readable(yellow)
+    one_step_lighter = "#" + "".join(f"{min(255, int(int(dark[i : i + 2], 16) / 0.92)):02X}" for i in (1, 3, 5))
+    assert contrast_on_white(one_step_lighter) < 4.5
+
+
+def test_chronology_has_a_lane_per_relationship_and_a_mark_per_dated_event(table, periods):
+    events = table(
+        [
+            {
+                "relationship": "afghanistan_russia",
+                "date": "2022-04-09",
+                "date_min": "2022-04-09",
+                "date_max": "2022-04-09",
+            },
+            {
+                "relationship": "afghanistan_tajikistan",
+                "date": "1992",
+                "date_min": "1992-01-01",
+                "date_max": "1992-12-31",
+            },
+            {
+                "relationship": "afghanistan_tajikistan",
+                "date": "1995/2001",
+                "date_min": "1995-01-01",
+                "date_max": "2001-12-31",
+            },
+            {"relationship": "context", "date": "2000", "date_min": "2000-01-01", "date_max": "2000-12-31"},
+        ]
+    )
+    fig = figures.plot_chronology(
+        events, periods, relationships=["afghanistan_russia", "afghanistan_tajikistan"], xlim=(1990, 2030)
+    )
+    ax = fig.axes[0]
+    lanes = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
+    assert lanes == {"Afghanistan–Russia/USSR": 1, "Afghanistan–Tajikistan": 0}  # the first named on top
+    assert len(marks(ax)) == 2  # the two dated events; the context event is not in a shown lane
+    spans = [line for line in ax.lines if len(line.get_xdata()) == 2]
+    assert len(spans) == 1 and spans[0].get_xdata()[0] == 1995.0  # the span is a bar from its first year
+    assert texts(fig) == ["Federation"]  # the periods labelled, but not one too narrow for its label
+
+
+def test_events_per_decade_stack_to_the_count_of_each_decade(table):
+    events = table(
+        [
+            {"relationship": r, "date_min": d, "date_max": d}
+            for r, d in [
+                ("afghanistan_russia", "1919-05-01"),
+                ("afghanistan_russia", "1911-01-01"),
+                ("britain_russia", "1907-08-31"),
+                ("afghanistan_tajikistan", "2021-09-01"),
+            ]
+        ]
+    )
+    ax = figures.plot_events_per_decade(events).axes[0]
+    heights = {}
+    for bar in ax.patches:
+        decade = int(round(bar.get_x() + bar.get_width() / 2 - 5))
+        heights[decade] = heights.get(decade, 0) + bar.get_height()
+    assert {d: h for d, h in heights.items() if h} == {1900: 1, 1910: 2, 2020: 1}
+
+
+def test_treaty_legend_counts_each_counterpart(table, periods):
+    treaties = table(
+        [
+            {
+                "treaty_id": f"T{i}",
+                "name": f"T{i}",
+                "party_a": a,
+                "party_b": b,
+                "about": "",
+                "subject": "friendship",
+                "date_min": day,
+                "date_max": day,
+            }
+            for i, (a, b, day) in enumerate(
+                [("AFG-IRA", "RUS", "2005-01-01"), ("AFG-IEA", "RUS", "2022-01-01"), ("AFG-IRA", "TJK", "2010-01-01")]
+            )
+        ]
+    )
+    fig = figures.plot_treaty_counts(treaties, periods)
+    right = fig.axes[1]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == [
+        "Russia / USSR (2)",
+        "Britain–Russia about Afghanistan (0)",
+        "Tajikistan (1)",
+        "Other states (0)",
+    ]
+    left = fig.axes[0]
+    assert sum(bar.get_width() for bar in left.patches) == 3
+
+
+def test_recognition_ladder_shows_only_steps_since_the_taliban_return(table):
+    actors = pd.DataFrame({"actor_id": ["RUS", "TJK"], "name": ["Russia", "Tajikistan"]})
+    steps = table(
+        [
+            {
+                "actor": "RUS",
+                "act": "terrorist_listing",
+                "date": "2003",
+                "date_min": "2003-01-01",
+                "date_max": "2003-12-31",
+                "order_rank": pd.NA,
+            },
+            {
+                "actor": "RUS",
+                "act": "formal_recognition",
+                "date": "2025-07-03",
+                "date_min": "2025-07-03",
+                "date_max": "2025-07-03",
+                "order_rank": 1,
+            },
+            {
+                "actor": "TJK",
+                "act": "refusal",
+                "date": "2021-08/2021-12",
+                "date_min": "2021-08-01",
+                "date_max": "2021-12-31",
+                "order_rank": pd.NA,
+            },
+        ]
+    )
+    fig = figures.plot_recognition_ladder(steps, actors, states=["RUS", "TJK"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Russia", "Tajikistan"]
+    assert ax.get_xlim()[0] == analysis.decimal_year([analysis.TALIBAN_RETURN])[0]
+    assert len(marks(ax)) == 2  # the listing of 2003 is before the window
+    assert texts(fig) == ["1st"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["formal recognition", "refusal"]
+
+
+def test_recognition_history_labels_each_claimed_order(real_data):
+    steps, actors = load.recognition_steps(), load.actors()
+    labels = texts(figures.plot_recognition_history(steps, actors))
+    claimed = steps[steps["order_rank"].notna() & steps["act"].isin(figures.HISTORY_ACTS)]
+    claims = zip(claimed["order_claim"], claimed["date"], strict=True)
+    assert sorted(labels) == sorted(f"{claim} ({date[:4]})" for claim, date in claims)
+    assert "first country (1919)" in labels
+
+
+def test_aid_figure_labels_each_stated_amount_and_lists_the_others(table):
+    flows = table(
+        [
+            {
+                "flow_id": "F1",
+                "kind": "economic",
+                "transaction": "disbursement",
+                "amount_best": 1e9,
+                "amount_qualifier": "at_least",
+                "period": "1954/1978",
+                "date_min": "1954-01-01",
+                "date_max": "1978-12-31",
+                "certainty": "stated",
+                "description": "Soviet aid",
+            },
+            {
+                "flow_id": "F2",
+                "kind": "military",
+                "transaction": "commitment",
+                "amount_best": 3e7,
+                "amount_qualifier": "exact",
+                "period": "2005",
+                "date_min": "2005-01-01",
+                "date_max": "2005-12-31",
+                "certainty": "stated",
+                "description": "Arms",
+            },
+            {
+                "flow_id": "F3",
+                "kind": "in_kind",
+                "transaction": "unspecified",
+                "amount_best": np.nan,
+                "amount_qualifier": None,
+                "period": "1992",
+                "date_min": "1992-01-01",
+                "date_max": "1992-12-31",
+                "certainty": "alleged",
+                "description": "Food",
+            },
+        ]
+    )
+    fig = figures.plot_aid_flows(flows, (1950, 2030))
+    assert texts(fig) == ["more than $1 billion, 1954–1978", "$30 million, 2005", "Food (alleged)"]
+    assert fig.axes[0].get_yscale() == "log"
+
+
+def test_recognition_ladder_axis_ends_on_the_last_day_of_the_data(real_data):
+    steps, actors = load.recognition_steps(), load.actors()
+    last_day = steps["date_max"].fillna(steps["date_min"]).max()
+    right = figures.plot_recognition_ladder(steps, actors).axes[0].get_xlim()[1]
+    assert right == analysis.decimal_year([last_day + pd.Timedelta(days=1)])[0]
+    # not a month beyond the data (it used to run to the end of February 2026; the data end 16 January)
+    assert right - analysis.decimal_year([last_day])[0] < 2 / 366
+
+
+def test_labels_from_the_data_are_shown_as_written(table):
+    """A '$' pair in a name would otherwise be typeset as mathtext."""
+    actors = pd.DataFrame({"actor_id": ["RUS"], "name": ["$x^2$ Russia"]})
+    steps = table(
+        [
+            {
+                "actor": "RUS",
+                "act": "formal_recognition",
+                "date": "2025-07-03",
+                "date_min": "2025-07-03",
+                "date_max": "2025-07-03",
+                "order_rank": 1,
+            }
+        ]
+    )
+    fig = figures.plot_recognition_ladder(steps, actors, states=["RUS"], annotate=True)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [r"\$x^2\$ Russia"]  # matplotlib's escaped dollar
+    assert [t._preprocess_math(t.get_text()) for t in ax.get_yticklabels()] == [("$x^2$ Russia", False)]
+    assert "3 July 2025: formal recognition" in texts(fig)  # the date as a reader writes it

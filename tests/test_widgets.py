@@ -1,0 +1,88 @@
+"""afghan_relations.widgets: explorers switch pre-drawn views in the browser, and print as a note."""
+
+import base64
+
+import ipywidgets
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from afghan_relations import widgets
+
+matplotlib.use("Agg")
+pytestmark = pytest.mark.fast
+
+
+def tiny_figure(label):
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.set_title(label)
+    return fig
+
+
+def image_of(view):
+    """The <img> of a view (an HTML widget) as a BeautifulSoup tag."""
+    return BeautifulSoup(view.value, "html.parser").img
+
+
+@pytest.fixture
+def links(monkeypatch):
+    """(source widget, attribute, target widget, attribute) of every jslink the explorers make."""
+    made, original = [], ipywidgets.jslink
+
+    def jslink(source, target):
+        made.append((*source, *target))
+        return original(source, target)
+
+    monkeypatch.setattr(widgets.widgets, "jslink", jslink)
+    return made
+
+
+def test_figure_html_is_an_svg_image_with_the_alt_text_as_text():
+    alt = 'Aid "stated" by A & B, <1 billion'
+    img = BeautifulSoup(widgets.figure_html(tiny_figure("x"), alt), "html.parser").img
+    assert img["alt"] == alt  # not markup: the reader gets exactly these characters, quotes included
+    prefix = "data:image/svg+xml;base64,"
+    assert img["src"].startswith(prefix)
+    svg = base64.b64decode(img["src"][len(prefix) :])
+    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+    assert b"<dc:date>" not in svg  # no build date in the figure: two builds give the same page
+
+
+def test_explorer_links_its_dropdown_to_a_stack_of_the_views(links):
+    views = {name: (tiny_figure(name), f"{name} alt") for name in ("First", "Second", "Third")}
+    box = widgets.explorer("Show", views)
+    chooser, stack = box.children
+    assert chooser.description == "Show" and list(chooser.options) == ["First", "Second", "Third"]
+    assert [image_of(view)["alt"] for view in stack.children] == ["First alt", "Second alt", "Third alt"]
+    assert links == [(chooser, "index", stack, "selected_index")]
+
+
+def test_two_way_explorer_nests_one_stack_per_first_choice(links):
+    views = {(f, s): (tiny_figure(f + s), f"{f} in {s}") for f in ("A", "B") for s in ("current", "constant")}
+    box = widgets.two_way_explorer("View", "Dollars", views)
+    (first, second), outer = box.children[0].children, box.children[1]
+    assert list(first.options) == ["A", "B"] and list(second.options) == ["current", "constant"]
+    assert [[image_of(v)["alt"] for v in inner.children] for inner in outer.children] == [
+        ["A in current", "A in constant"],
+        ["B in current", "B in constant"],
+    ]
+    assert links == [(second, "index", inner, "selected_index") for inner in outer.children] + [
+        (first, "index", outer, "selected_index")
+    ]
+
+
+def test_web_only_offers_the_widget_to_browsers_and_a_note_to_print():
+    widget = ipywidgets.Dropdown(options=["a", "b"])
+    bundle = widgets.WebOnly(widget)._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == widget.model_id
+    assert bundle["text/markdown"] == widgets.PRINT_NOTE
+    assert bundle["text/plain"] == widgets.PRINT_NOTE.strip("*") and "*" not in bundle["text/plain"]
+
+
+def test_event_groups_sort_every_event_type_into_one_group(real_data):
+    table = pd.read_csv(real_data / "vocabularies.csv", dtype=str, keep_default_na=False)
+    event_types = table.loc[table["vocabulary"] == "event_type", "code"]
+    grouped = [t for types in widgets.EVENT_GROUPS.values() for t in types]
+    assert sorted(grouped) == sorted(event_types)  # each in exactly one group
