@@ -7,6 +7,9 @@ PYTHON3 ?= python3
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 INSTALLED ?= $(VENV)/.installed
+# The strict build, the one place it is written: warnings and broken references are errors.
+# `make -s print-build-command` prints it for tools/bench.py and the tests (tests/repository.py).
+BUILD_COMMAND := jupyter-book build . -W -n --keep-going
 # uv, the installer: the version pinned in requirements.txt, bootstrapped from PyPI with pip,
 # hash-checked against requirements.lock, into a folder of its own inside the environment.
 UV_DIR  := $(VENV)/bootstrap
@@ -19,9 +22,6 @@ export UV_PYTHON_DOWNLOADS := never
 # from source on every run (about 1.5 s each), so the book's commands write bytecode (into .venv
 # and __pycache__ folders, which git ignores).
 export PYTHONDONTWRITEBYTECODE :=
-# The strict build, the one place it is written: warnings and broken references are errors.
-# `make -s print-build-command` prints it for tools/bench.py and the tests (tests/repository.py).
-BUILD_COMMAND := jupyter-book build . -W -n --keep-going
 BUILD_LOG := _build/build.log
 BUILD_OK  := _build/build-ok
 # The PDF edition: _config.yml's latex_documents targetname, with .pdf (the one place the name is written).

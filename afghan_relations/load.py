@@ -194,10 +194,10 @@ def _data_folder(path):
 
 def reconciliation(name, data_dir=None):
     """One table of the reconciliation with the second coding: summary, agreement, changes or matches."""
-    import pandas as pd
-
     if name not in RECONCILIATION:
         raise ValueError(f"expected one of {', '.join(RECONCILIATION)}, got '{name}'")
+    import pandas as pd
+
     table = pd.read_csv(_data_folder(data_dir) / "reconciliation" / f"{name}.csv", dtype=str,
                         keep_default_na=False, encoding="utf-8")
     return table.astype(RECONCILIATION[name])

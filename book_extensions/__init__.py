@@ -8,7 +8,8 @@ chapters' own package, afghan_relations, and on the data).
 - execution_inputs: each chapter's execution cache keyed on the data and code it uses
 - parallel_execution: the chapters the cache lacks executed in parallel before Sphinx reads;
   the data validated once per build
-- kernel_fork: those chapters' kernels forked from a process that has imported their libraries
+- kernel_fork: (used by parallel_execution, no setup of its own) kernels forked from a process
+  that has imported the chapters' libraries once
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
@@ -26,7 +27,6 @@ from . import (
     downloads,
     edition,
     execution_inputs,
-    kernel_fork,
     notebook_kit,
     page_scripts,
     parallel_execution,
@@ -42,7 +42,6 @@ MODULES = (
     cell_ids,
     execution_inputs,
     parallel_execution,
-    kernel_fork,
     widget_js,
     page_scripts,
     widget_state,

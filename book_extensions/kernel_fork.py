@@ -310,10 +310,5 @@ def kernel_manager_class(zygote):
     return ForkKernelManager
 
 
-def setup(app):
-    # how kernels start, not what they output: changing it rereads no page (BOOK_FORK_KERNELS=0 overrides it)
-    app.add_config_value("book_fork_kernels", True, "", [bool])
-
-
 if __name__ == "__main__":
     main()

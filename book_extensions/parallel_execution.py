@@ -264,7 +264,8 @@ def _on_env_before_read_docs(app, env, docnames):
 
 
 def setup(app):
-    # 0: one per core this process may use; BOOK_EXECUTION_WORKERS in the environment overrides it
+    # workers 0: one per core this process may use; BOOK_EXECUTION_WORKERS and BOOK_FORK_KERNELS override
     # how the chapters run, not what they output: changing these rereads no page
     app.add_config_value("book_execution_workers", 0, "", [int])
+    app.add_config_value("book_fork_kernels", True, "", [bool])
     app.connect("env-before-read-docs", _on_env_before_read_docs)

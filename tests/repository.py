@@ -94,7 +94,7 @@ def copy_tree(dest, root=ROOT):
     # the book's wheel, which the notebook kit carries (`make wheel`, part of `make book`)
     wheel = root / "_build" / "wheel"
     if not wheel.is_dir():
-        raise RuntimeError(f"no {wheel}: run `make wheel` (or `make book`) first")
+        raise SystemExit(f"no {wheel}: run `make wheel` (or `make book`) first")
     shutil.copytree(wheel, dest / "_build" / "wheel")
 
 

@@ -46,12 +46,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# The copy, its environment and the build command are the tests' too (tests/repository.py), so
+# the benchmark builds exactly what tests/test_rebuild.py builds.
 sys.path.insert(0, str(ROOT / "tests"))
-# The copy of the tree, its environment and the build command are the tests' (tests/test_rebuild.py).
-from repository import BIN, build_command, copy_tree, env_for  # noqa: E402
+from repository import build_command, copy_tree, env_for  # noqa: E402
 
-BUILD = build_command()
-BUILD_TEXT = " ".join([Path(BUILD[0]).name, *BUILD[1:]])  # as the Makefile prints it
+BUILD = build_command()  # jupyter-book from this environment
 EXECUTED = re.compile(r"/([^/\s]+)\.(?:md|ipynb): Executed notebook in ([\d.]+) seconds")
 
 PROSE_CHAPTER = "chapters/07-treaty-counts.md"
@@ -218,7 +219,8 @@ def bench_book(copy, runs, bench):
         csv = copy / CSV_FILE
         amount = 1_000_000_000 + (i + 1) * 100_000_000
         text, n = re.subn(rf"^({CSV_ROW},(?:[^,\n]*,){{12}})(\d+),(\d+),",
-                          lambda m, amount=amount: f"{m.group(1)}{amount},{amount},", csv.read_text(), flags=re.M)
+                          lambda m, amount=amount: f"{m.group(1)}{amount},{amount},", csv.read_text(),
+                          flags=re.M)
         assert n == 1, f"{CSV_ROW} not found in {CSV_FILE}"
         csv.write_text(text)
         bench.record("CSV edit", build(copy, env))
@@ -255,7 +257,7 @@ def bench_tests(copy, tree, bench):
     rc, log = build(copy, env)[1:3]
     (copy / "_build" / "build.log").write_text(log)
     if rc == 0:
-        (copy / "_build" / "build-ok").write_text(BUILD_TEXT + "\n")
+        (copy / "_build" / "build-ok").write_text(" ".join(BUILD[1:]) + "\n")
     for label, marker in (("tests, not slow (`pytest -m 'not slow'`; n = 1)", "not slow"),
                           ("tests, slow only (`pytest -m slow`; n = 1)", "slow")):
         start = time.perf_counter()
@@ -354,7 +356,7 @@ def report(bench, runs, args, commit, dirty):
         f"- machine: {m['nproc']} cores (nproc), {m['ram']} RAM, {m['cpu']}; {m['os']};"
         f" load average (1 min) at the start {bench.load_at_start:.1f}, at the end {m['load'][0]:.1f}"
         " (above 2, other work shared the cores and the wall times are too long)",
-        f"- Python {m['python']}; build command `{BUILD_TEXT}` in a copy of the tree",
+        f"- Python {m['python']}; build command `jupyter-book build . -W -n --keep-going` in a copy of the tree",
         f"- n = {runs} runs per scenario, median shown (time.perf_counter, wall clock, whole command);"
         " the one-off rows (PDF, tests) are n = 1. Each edit run starts from the unmodified tree.",
         "",
