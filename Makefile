@@ -79,9 +79,13 @@ lock: | $(UV)
 	  $(if $(UPGRADE),--upgrade) -o requirements.lock
 	sed -i '/^# requirements.txt sha256: /d; 2a # requirements.txt sha256: $(REQUIREMENTS_HASH)' requirements.lock
 
-# Widget JavaScript from the npm registry, for offline pages (quick when done).
+# Widget JavaScript and the maps' boundaries (Natural Earth) from the npm registry, and the
+# in-browser Jupyter's Pyodide, wheels and extensions, pinned by version and hash, so that
+# building and reading need no network (quick when done).
 vendor: | $(PY)
 	$(PY) tools/vendor_js.py
+	$(PY) tools/vendor_boundaries.py
+	$(PY) tools/vendor_pyodide.py
 
 validate: $(INSTALLED)
 	$(PY) -m afghan_relations validate
@@ -90,8 +94,10 @@ validate: $(INSTALLED)
 # notebook kit that the HTML build zips (book_extensions/notebook_kit.py). Rebuilt when its inputs change.
 WHEEL_DIR   := _build/wheel
 WHEEL_STAMP := $(WHEEL_DIR)/.built
-$(WHEEL_STAMP): $(INSTALLED) pyproject.toml CITATION.cff $(wildcard afghan_relations/*.py data/*)
+$(WHEEL_STAMP): $(INSTALLED) pyproject.toml CITATION.cff $(wildcard afghan_relations/*.py data/* data/reference/*) \
+		tools/hatch_boundaries.py | vendor
 	rm -rf $(WHEEL_DIR)
+	$(PY) -m afghan_relations validate --stamp _build/wheel-data-validated.txt
 	SOURCE_DATE_EPOCH=315532800 $(UV) build --quiet --python $(PY) --wheel --no-build-isolation --out-dir $(WHEEL_DIR) .
 	touch $@
 wheel: $(WHEEL_STAMP)

@@ -1,4 +1,5 @@
 """Shared code of the book: load and validate the data, derive tables, draw figures and explorers."""
+
 from importlib import metadata
 
 from .errors import SetupError
@@ -20,4 +21,5 @@ def require(version):
     if _release(__version__) < _release(version):
         raise SetupError(
             f"this notebook needs afghan_relations {version} or newer, and {__version__} is installed: "
-            f"in the folder of the book's notebook kit run `pip install -r requirements.txt`")
+            f"in the folder of the book's notebook kit run `pip install -r requirements.txt`"
+        )

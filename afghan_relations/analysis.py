@@ -3,6 +3,7 @@
 Every number the book quotes is computed here from the loaded data, so prose
 (through glue), figures and tests cannot drift apart.
 """
+
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,7 +26,7 @@ def is_afghan(actor_id):
 def decimal_year(dates):
     """Timestamps as fractional years (1959-07-02 -> 1959.5), NaN stays NaN."""
     dates = pd.to_datetime(pd.Series(dates))
-    start = pd.to_datetime(dates.dt.year.astype("Int64").astype(str) + "-01-01", errors="coerce")
+    start = pd.to_datetime(dates.dt.year.astype("Int64").astype(str) + "-01-01", format="%Y-%m-%d", errors="coerce")
     days_in_year = 365 + dates.dt.is_leap_year.astype(float)
     return dates.dt.year + (dates - start).dt.days / days_in_year
 
@@ -51,8 +52,10 @@ def events_in_period(events, periods, period):
 
 def afghan_russian_events_per_period(events, periods):
     """How many events between Afghanistan and a Russian state each period holds (by first day), every period listed."""
-    counts = {period: int((events_in_period(events, periods, period)["relationship"] == "afghanistan_russia").sum())
-              for period in periods["period"]}
+    counts = {
+        period: int((events_in_period(events, periods, period)["relationship"] == "afghanistan_russia").sum())
+        for period in periods["period"]
+    }
     return pd.Series(counts, name="events")
 
 
@@ -113,8 +116,9 @@ def cumulative_treaties(treaties, periods):
 
 def flows_between(aid, donors, recipients):
     """Flows whose donors include one of `donors` and recipients one of `recipients` (predicates on ids)."""
-    keep = aid["donor"].map(lambda ids: any(donors(i) for i in ids)) & \
-        aid["recipient"].map(lambda ids: any(recipients(i) for i in ids))
+    keep = aid["donor"].map(lambda ids: any(donors(i) for i in ids)) & aid["recipient"].map(
+        lambda ids: any(recipients(i) for i in ids)
+    )
     return aid[keep]
 
 
@@ -259,9 +263,11 @@ def constant_dollar_range(flows, base_year=CPI_BASE_YEAR):
     Returns {flow_id: (low, high)}.
     """
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cpi warns that its bundled series is not today's; it is pinned on purpose
         import cpi
+
         out = {}
         for row in flows[flows["amount_best"].notna()].itertuples():
             first = row.date_min.year if not pd.isna(row.date_min) else row.date_max.year
@@ -283,3 +289,55 @@ def conflicts(claims):
     preferred = claims[claims["rank"] == "preferred"].set_index(keys)["value"]
     counted = claims.groupby(keys, observed=True, sort=False).size().rename("n_claims")
     return counted.to_frame().join(preferred.rename("preferred")).reset_index()
+
+
+def _name_pattern(names):
+    import re
+
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+
+
+def event_places(events, places, aliases):
+    """(event_id, place_id) for every place an event is located at or names.
+
+    An event's `place` is where the source locates it; a place (or a spelling of it in
+    aliases.csv) named in its title or notes is there too ("Samarkand and Kokand",
+    "a consulate in Mazar-i-Sharif"), so each place of an event gets the event's date.
+    """
+    spellings = {name: pid for pid, name in zip(places["place_id"], places["name"], strict=True)}
+    spellings.update(
+        {
+            a: pid
+            for a, pid, table in zip(aliases["alias"], aliases["entity_id"], aliases["entity_table"], strict=True)
+            if table == "places"
+        }
+    )
+    pattern = _name_pattern(spellings)
+    pairs = []
+    for row in events.itertuples():
+        found = [] if pd.isna(row.place) else [row.place]
+        text = " ".join(str(t) for t in (row.title, row.notes) if not pd.isna(t))
+        found += [spellings[m] for m in pattern.findall(text)]
+        pairs += [(row.event_id, pid) for pid in dict.fromkeys(found)]
+    return pd.DataFrame(pairs, columns=["event_id", "place_id"])
+
+
+def russian_advance(events, periods, places, aliases):
+    """The imperial era's events in which the Russian Empire acted at a place: one row per place and event.
+
+    Columns place_id, name, year (of the event's first possible day), event_type, title; by year.
+    """
+    imperial = events_in_period(events, periods, "imperial")
+    russian = imperial[imperial["actors"].map(lambda actors: "XRE" in actors)]
+    located = event_places(russian, places, aliases).merge(russian, on="event_id")
+    located = located.merge(places[["place_id", "name"]], on="place_id")
+    located["year"] = located["date_min"].fillna(located["date_max"]).dt.year
+    return located.sort_values(["year", "event_id"])[["place_id", "name", "year", "event_type", "title"]]
+
+
+def unplaced_border_events(events):
+    """Armed clashes involving Tajikistan or the Tajik opposition that the sources place nowhere on the map."""
+    involved = events["actors"].map(lambda actors: bool({"TJK", "ORG-UTO"} & set(actors)))
+    return events[involved & (events["event_type"] == "armed_conflict") & events["place"].isna()].sort_values(
+        "date_min"
+    )

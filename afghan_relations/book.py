@@ -10,6 +10,7 @@ chapter itself writes around the data (a {download} role, emphasis) is marked
 as such with `MyST`. Sphinx then escapes the resulting text nodes for HTML and
 for LaTeX, so MyST is the one target these functions escape for.
 """
+
 import html
 import re
 
@@ -38,10 +39,26 @@ def _glue(name, bundle, metadata=None, shown=True):
     display({prefix + mime: value for mime, value in bundle.items()}, raw=True, metadata=metadata)
 
 
-def glue_figure(name, fig):
-    """Show a figure and store it under `name` for a {glue:figure} directive; close it so it is shown once."""
-    _glue(name, *format_display_data(fig))
-    plt.close(fig)
+PHONE_SUFFIX = "-phone"
+
+
+def glue_figure(name, figure, *args, **kwargs):
+    """Show a figure and store it under `name` for a {glue:figure} directive; close it so it is shown once.
+
+    `figure` is a matplotlib Figure, or a function of `figures` called with the other
+    arguments: then it is drawn twice, in the print layout (shown and stored under `name`)
+    and with `phone=True` (stored under `name` + "-phone" without being shown, so a reader
+    rerunning the notebook sees each figure once). The web page offers the phone layout to
+    narrow screens (book_extensions/figure_layouts.py); the PDF uses the print layout.
+    """
+    if not callable(figure):
+        _glue(name, *format_display_data(figure))
+        plt.close(figure)
+        return
+    glue_figure(name, figure(*args, **kwargs))
+    phone = figure(*args, phone=True, **kwargs)
+    _glue(name + PHONE_SUFFIX, *format_display_data(phone), shown=False)
+    plt.close(phone)
 
 
 def glue_number(name, value):
@@ -101,10 +118,12 @@ def myst_code(value):
 def markdown_table(frame):
     """A DataFrame as a Markdown pipe table, index dropped: each cell is data (escaped with
     `myst_text`) unless it is `MyST`, whose pipes alone are escaped, as a table cell needs."""
+
     def cell(value):
         if isinstance(value, MyST):
             return " ".join(value.splitlines()).replace("|", "\\|")
         return myst_text(value)
+
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
@@ -126,6 +145,7 @@ def print_column_widths(frame, line=PRINT_LINE_CHARS, padding=PRINT_COLUMN_PADDI
     at least its longest word (which cannot wrap) and needs no more than its
     longest cell; so long text wraps and no column runs off the page.
     """
+
     def width(text):
         code = sum(len(part) for part in text.split("`")[1::2])
         return len(text) - text.count("`") + (CODE_FACTOR - 1) * code
@@ -166,8 +186,10 @@ def glue_table(name, frame, caption):
     """
     widths = print_column_widths(frame)
     colspec = "".join(rf">{{\raggedright\arraybackslash}}\X{{{w}}}{{{sum(widths)}}}" for w in widths)
-    text = (f":::{{tabularcolumns}} {colspec}\n:::\n\n"
-            f":::{{table}} {caption}\n:name: {name}\n:width: 100%\n\n{markdown_table(frame)}\n:::\n")
+    text = (
+        f":::{{tabularcolumns}} {colspec}\n:::\n\n"
+        f":::{{table}} {caption}\n:name: {name}\n:width: 100%\n\n{markdown_table(frame)}\n:::\n"
+    )
     # One output: Jupyter shows the HTML table (it ranks HTML above Markdown), the book's
     # {glue:md} directive takes the numbered, captioned MyST table.
     bundle, metadata = format_display_data(frame)

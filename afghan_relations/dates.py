@@ -15,6 +15,7 @@ mean. This module adds what the profile needs on top of it:
 - edtf accepts days the calendar does not have (1900-02-29), which turning its
   bounds into `datetime.date` catches.
 """
+
 import datetime as dt
 import functools
 import re
@@ -28,14 +29,27 @@ OPEN = ".."
 PRECISIONS = ["day", "month", "year", "decade", "range"]
 EXPECTED = "a date like YYYY, YYYY-MM, YYYY-MM-DD, YYYX (decade) or START/END (either end may be '..')"
 # English month names, fixed here: strftime's %B and calendar.month_name follow the locale.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 EN_DASH = "\u2013"
 
 
 @dataclass(frozen=True)
 class DateSpan:
     """A date as written, its precision, and the first and last day it can mean (None: open end)."""
+
     text: str
     precision: str
     earliest: dt.date | None
@@ -90,6 +104,7 @@ def precision_of(text):
 
 # Dates for readers: "3 July 2025", "May 1959", "1956", "the 1950s", "1924–1925",
 # "May–July 1959", "28 February – 1 March 1921", "from 1956", "until April 1992".
+
 
 def _words(text):
     """One end as a reader writes it, as a list of words (day, month, year; or 'the 1950s')."""
@@ -150,5 +165,6 @@ def in_date_order(frame, *then):
     """The rows of a loaded table (with date_min and date_max) in the order of sort_key, then the columns `then`."""
     first = frame["date_min"].fillna(frame["date_max"])
     order = frame.assign(_first=first, _last=frame["date_max"]).sort_values(
-        ["_first", "_last", *then], kind="stable", na_position="last")  # an open end (NaT) last
+        ["_first", "_last", *then], kind="stable", na_position="last"
+    )  # an open end (NaT) last
     return order.drop(columns=["_first", "_last"])

@@ -13,22 +13,55 @@ Each rule raises validate.DataError naming the file, the row as an editor number
 and the column. Sentence splitting for the coverage test lives here too, so that the
 test and tools/reconcile.py split the sources the same way.
 """
+
 import re
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 # The ranks and offices the level vocabulary names, and the word the evidence must use for each.
 # 'state' is the codebook's level for lists and recognition, a kind of step rather than a rank.
-LEVEL_WORDS = {"ambassador": "ambassador", "charge_d_affaires": "charg", "embassy": "embass",
-               "business_office": "business"}
-STATE_LEVEL_ACTS = {"terrorist_listing", "delisting_announced", "terrorist_delisting", "formal_recognition",
-                    "recognition_withheld", "refusal", "relations_established", "border_recognition"}
+LEVEL_WORDS = {
+    "ambassador": "ambassador",
+    "charge_d_affaires": "charg",
+    "embassy": "embass",
+    "business_office": "business",
+}
+STATE_LEVEL_ACTS = {
+    "terrorist_listing",
+    "delisting_announced",
+    "terrorist_delisting",
+    "formal_recognition",
+    "recognition_withheld",
+    "refusal",
+    "relations_established",
+    "border_recognition",
+}
 RECEIVING_ACTS = {"envoy_accepted", "credentials_accepted"}
 # Adjectives that say whose envoy a phrase is about, and the state they mean.
-ENVOY_OF = {"Afghan": "AFG", "Taliban": "AFG", "Russian": "RUS", "Soviet": "SUN", "Tajik": "TJK",
-            "Chinese": "CHN", "Pakistani": "PAK"}
-ENVOY = re.compile(r"\b(" + "|".join(ENVOY_OF) + r")\b[\w\s-]{0,12}?\b(ambassador|envoys?|appointee|charg)",
-                   re.IGNORECASE)
+ENVOY_OF = {
+    "Afghan": "AFG",
+    "Taliban": "AFG",
+    "Russian": "RUS",
+    "Soviet": "SUN",
+    "Tajik": "TJK",
+    "Chinese": "CHN",
+    "Pakistani": "PAK",
+}
+ENVOY = re.compile(
+    r"\b(" + "|".join(ENVOY_OF) + r")\b[\w\s-]{0,12}?\b(ambassador|envoys?|appointee|charg)", re.IGNORECASE
+)
 # The successor states a code's state counts as, for the envoy rule: Soviet Russia and the Soviet Union are Russia.
 SAME_STATE = {"SUN": "RUS", "XSR": "RUS", "XRE": "RUS"}
 DATED_TABLES = {"events": "date", "treaties": "date", "aid_flows": "period", "recognition_steps": "date"}
@@ -50,8 +83,10 @@ def stated_day_problem(row, date_column):
     written = re.compile(rf"\b0?{day} {name}\b|\b{name} 0?{day}\b")
     if written.search(row["evidence"]) or written.search(row.get("notes", "")):
         return None
-    return (f"expected the day {day} {name} {year} in the evidence or in a note resolving a relative date "
-            f"(such as 'Thursday'), got neither: code the date at the precision the source gives")
+    return (
+        f"expected the day {day} {name} {year} in the evidence or in a note resolving a relative date "
+        f"(such as 'Thursday'), got neither: code the date at the precision the source gives"
+    )
 
 
 def stated_level_problem(row):
@@ -61,8 +96,10 @@ def stated_level_problem(row):
         return f"expected 'state' only for lists and recognition, got it for the act '{row['act']}'"
     word = LEVEL_WORDS.get(level)
     if word and word not in row["evidence"].lower():
-        return (f"expected the evidence to name the rank or office '{level}' (the word '{word}…'), got "
-                f"'{row['evidence']}': leave the level empty when the source does not state it")
+        return (
+            f"expected the evidence to name the rank or office '{level}' (the word '{word}…'), got "
+            f"'{row['evidence']}': leave the level empty when the source does not state it"
+        )
     return None
 
 
@@ -81,8 +118,10 @@ def envoy_direction_problem(row, countries):
         return None
     envoy_state = SAME_STATE.get(ENVOY_OF[match.group(1).capitalize()], ENVOY_OF[match.group(1).capitalize()])
     if state_of(row["actor"], countries) == envoy_state:
-        return (f"expected the state that receives the envoy as actor, got '{row['actor']}', the sender of "
-                f"'{match.group(0)}': actor and target are reversed")
+        return (
+            f"expected the state that receives the envoy as actor, got '{row['actor']}', the sender of "
+            f"'{match.group(0)}': actor and target are reversed"
+        )
     return None
 
 

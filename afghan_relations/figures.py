@@ -4,15 +4,43 @@ The functions only draw: what to count or sum is decided in `analysis`.
 Every label that comes from the data goes through `literal`, and every date
 through `dates.for_readers`.
 """
+
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from . import analysis, dates, style
 
 X_RANGE = (1830, 2030)
+
+# Two layouts of each figure. The print layout (the PDF, and the web page on a wide screen)
+# is WIDTH_IN wide; the web shows it across the text column, about 670 CSS px on a 1280-px
+# screen, so its smallest type, PRINT_MIN_PT, becomes 7.5 x 670 / 462 = 10.9 px. The phone
+# layout (phone=True; the web page below 664 px, see book_extensions/figure_layouts.py) is
+# PHONE_WIDTH_IN wide, panels stacked and labels fewer, and is shown about 342 px wide on a
+# 390-px phone: its smallest type, PHONE_MIN_PT, becomes 8.5 x 342 / 256 = 11.4 px.
+PRINT_MIN_PT = 7.5
+PHONE_WIDTH_IN = 3.4
+PHONE_MIN_PT = 8.5
+
+
+def _legible(fig, phone=False):
+    """The figure with no text smaller than its layout's minimum (tick labels drawn later included)."""
+    smallest = PHONE_MIN_PT if phone else PRINT_MIN_PT
+    for ax in fig.axes:
+        for axis in ("x", "y"):
+            labels = getattr(ax, f"{axis}axis").get_ticklabels(which="both")
+            current = labels[0].get_fontsize() if labels else smallest
+            ax.tick_params(axis=axis, which="both", labelsize=max(current, smallest))
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < smallest:
+            text.set_fontsize(smallest)
+    return fig
 
 
 def literal(text):
@@ -22,7 +50,7 @@ def literal(text):
 
 
 def _luminance(hex_colour):
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -33,30 +61,44 @@ def readable(hex_colour, on_white=4.5):
     factor = 1.0
     while (1.05 / (_luminance(colour) + 0.05)) < on_white:
         factor *= 0.92
-        colour = "#" + "".join(f"{int(int(hex_colour[i:i + 2], 16) * factor):02X}" for i in (1, 3, 5))
+        colour = "#" + "".join(f"{int(int(hex_colour[i : i + 2], 16) * factor):02X}" for i in (1, 3, 5))
     return colour
 
 
-def _new_figure(height, nrows=1, height_ratios=None, sharex=True):
+def _new_figure(height, nrows=1, height_ratios=None, sharex=True, phone=False):
     style.use_book_style()
-    fig, axes = plt.subplots(nrows, 1, figsize=(style.WIDTH_IN, height), sharex=sharex,
-                             gridspec_kw={"height_ratios": height_ratios} if height_ratios else None,
-                             layout="constrained")
+    width = PHONE_WIDTH_IN if phone else style.WIDTH_IN
+    fig, axes = plt.subplots(
+        nrows,
+        1,
+        figsize=(width, height),
+        sharex=sharex,
+        gridspec_kw={"height_ratios": height_ratios} if height_ratios else None,
+        layout="constrained",
+    )
     return fig, axes
 
 
-def _shade_periods(ax, periods, label=True, xlim=None):
-    """Grey bands for the book's periods, labelled along the top."""
+def _shade_periods(ax, periods, label=True, xlim=None, min_share=0.16):
+    """Grey bands for the book's periods, labelled along the top (only bands wider than `min_share` of the axis)."""
     for i, row in enumerate(periods.itertuples()):
         start, end = analysis.decimal_year([row.start, row.end])
         if xlim and (end < xlim[0] or start > xlim[1]):
             continue
         ax.axvspan(start, end, color=style.PERIOD_SHADES[i % 2], zorder=0, lw=0)
         visible = (min(end, xlim[1]) - max(start, xlim[0])) / (xlim[1] - xlim[0]) if xlim else 1
-        if label and visible > 0.16:  # a narrow band's label would run into the next one
+        if label and visible > min_share:  # a narrow band's label would run into the next one
             x = max(start, xlim[0]) if xlim else start
-            ax.text(x + 0.5, 1.0, literal(row.label), transform=ax.get_xaxis_transform(), va="bottom",
-                    ha="left", fontsize=7, color="#444444")
+            ax.text(
+                x + 0.5,
+                1.0,
+                literal(row.label),
+                transform=ax.get_xaxis_transform(),
+                va="bottom",
+                ha="left",
+                fontsize=7,
+                color="#444444",
+            )
 
 
 def _span_or_point(ax, lo, hi, y, colour, marker="o", size=22, lw=3, open_right=False, open_left=False):
@@ -65,70 +107,112 @@ def _span_or_point(ax, lo, hi, y, colour, marker="o", size=22, lw=3, open_right=
         return
     if np.isnan(lo) or np.isnan(hi) or hi - lo < 1.05:
         x = hi if np.isnan(lo) else lo if np.isnan(hi) else (lo + hi) / 2
-        ax.scatter([x], [y], s=size, color=colour, marker=marker, zorder=3, linewidths=0.6,
-                   edgecolors="white")
+        ax.scatter([x], [y], s=size, color=colour, marker=marker, zorder=3, linewidths=0.6, edgecolors="white")
         if open_right or open_left:
             dx = 3 if open_right else -3
-            ax.annotate("", xy=(x + dx, y), xytext=(x, y),
-                        arrowprops={"arrowstyle": "->", "color": colour, "lw": 1}, zorder=3)
+            ax.annotate(
+                "", xy=(x + dx, y), xytext=(x, y), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1}, zorder=3
+            )
         return
     ax.plot([lo, hi], [y, y], color=colour, lw=lw, solid_capstyle="butt", zorder=2, alpha=0.85)
 
 
 def _years(frame):
-    return analysis.decimal_year(frame["date_min"]).to_numpy(), \
-        (analysis.decimal_year(frame["date_max"]) + 1 / 366).to_numpy()
+    return analysis.decimal_year(frame["date_min"]).to_numpy(), (
+        analysis.decimal_year(frame["date_max"]) + 1 / 366
+    ).to_numpy()
 
 
-def plot_chronology(events, periods, relationships=None, xlim=X_RANGE, title=None):
-    """Events as dots (dated) or bars (spans) in one lane per relationship, periods shaded."""
+def plot_chronology(events, periods, relationships=None, xlim=X_RANGE, title=None, phone=False):
+    """Events as dots (dated) or bars (spans) in one lane per relationship, periods shaded.
+
+    On a phone each lane is named above it, not beside it, so the lanes keep the width.
+    """
     relationships = relationships or list(style.RELATIONSHIP_LABELS)
     shown = events[events["relationship"].isin(relationships)]
-    fig, ax = _new_figure(0.9 + 0.55 * len(relationships))
-    _shade_periods(ax, periods, xlim=xlim)
+    fig, ax = _new_figure(
+        (1.2 + 0.75 * len(relationships)) if phone else (0.9 + 0.55 * len(relationships)), phone=phone
+    )
+    _shade_periods(ax, periods, xlim=xlim, min_share=0.3 if phone else 0.16)
     lo, hi = _years(shown)
     lanes = {r: len(relationships) - 1 - i for i, r in enumerate(relationships)}
     for k, (row, a, b) in enumerate(zip(shown.itertuples(), lo, hi, strict=True)):
         jitter = ((k % 5) - 2) * 0.09
-        _span_or_point(ax, a, b, lanes[row.relationship] + jitter,
-                       style.RELATIONSHIP_COLOURS[row.relationship],
-                       open_right=row.date.endswith("/.."), open_left=row.date.startswith("../"))
-    ax.set_yticks(list(lanes.values()), [style.RELATIONSHIP_LABELS[r] for r in lanes])
-    ax.set_ylim(-0.6, len(relationships) - 0.4)
+        _span_or_point(
+            ax,
+            a,
+            b,
+            lanes[row.relationship] + jitter,
+            style.RELATIONSHIP_COLOURS[row.relationship],
+            open_right=row.date.endswith("/.."),
+            open_left=row.date.startswith("../"),
+        )
+    if phone:
+        ax.set_yticks([])
+        for rel, lane in lanes.items():
+            ax.text(
+                0.01,
+                lane + 0.27,
+                style.RELATIONSHIP_LABELS[rel],
+                transform=ax.get_yaxis_transform(),
+                fontsize=PHONE_MIN_PT,
+                va="bottom",
+                ha="left",
+                color="#222222",
+            )
+        ax.xaxis.set_major_locator(plt.MaxNLocator(5, integer=True))
+    else:
+        ax.set_yticks(list(lanes.values()), [style.RELATIONSHIP_LABELS[r] for r in lanes])
+    ax.set_ylim(-0.6, len(relationships) - (0.1 if phone else 0.4))
     ax.set_xlim(*xlim)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel("Year")
     if title:
         ax.set_title(title, pad=14)
-    return fig
+    return _legible(fig, phone)
 
 
-def plot_events_per_decade(events):
+def plot_events_per_decade(events, phone=False):
     """Stacked bars: how many dated developments the sources record per decade, by relationship."""
-    fig, ax = _new_figure(3.0)
+    fig, ax = _new_figure(3.9 if phone else 3.0, phone=phone)
     first_day = events["date_min"].fillna(events["date_max"])
     decade = (first_day.dt.year // 10 * 10).astype(int)
-    counts = pd.crosstab(decade, events["relationship"]).reindex(
-        range(1830, 2030, 10), fill_value=0)
+    counts = pd.crosstab(decade, events["relationship"]).reindex(range(1830, 2030, 10), fill_value=0)
     bottom = np.zeros(len(counts))
     for rel in style.RELATIONSHIP_LABELS:
         values = counts[rel].to_numpy() if rel in counts else np.zeros(len(counts))
-        ax.bar(counts.index + 5, values, width=8.5, bottom=bottom, color=style.RELATIONSHIP_COLOURS[rel],
-               label=style.RELATIONSHIP_LABELS[rel])
+        ax.bar(
+            counts.index + 5,
+            values,
+            width=8.5,
+            bottom=bottom,
+            color=style.RELATIONSHIP_COLOURS[rel],
+            label=style.RELATIONSHIP_LABELS[rel],
+        )
         bottom += values
     ax.set_xlim(*X_RANGE)
     ax.set_ylabel("Events recorded")
     ax.set_xlabel("Decade")
-    ax.legend(loc="upper left", ncols=2)
-    return fig
+    if phone:  # below the bars, one relationship a line
+        ax.xaxis.set_major_locator(plt.MultipleLocator(50))
+        fig.legend(loc="outside lower left", ncols=1)
+    else:
+        ax.legend(loc="upper left", ncols=2)
+    return _legible(fig, phone)
 
 
-TRANSACTION_MARKERS = {"disbursement": "o", "commitment": "s", "pledge": "D", "trade": "^",
-                       "project_cost": "P", "unspecified": "o"}
+TRANSACTION_MARKERS = {
+    "disbursement": "o",
+    "commitment": "s",
+    "pledge": "D",
+    "trade": "^",
+    "project_cost": "P",
+    "unspecified": "o",
+}
 
 
-def _aid_amount_panel(ax, flows, constant_dollars=None):
+def _aid_amount_panel(ax, flows, constant_dollars=None, phone=False):
     """Stated amounts: a mark at its year, a bar over a multi-year span, an arrow for 'more than'."""
     lo, hi = _years(flows)
     for row, a, b in zip(flows.itertuples(), lo, hi, strict=True):
@@ -136,125 +220,252 @@ def _aid_amount_panel(ax, flows, constant_dollars=None):
         amount = row.amount_best / 1e6
         if constant_dollars is not None:
             low_c, high_c = constant_dollars[row.flow_id]
-            ax.plot([a if np.isnan(b) else (a + b) / 2] * 2, [low_c / 1e6, high_c / 1e6], color=colour, lw=6,
-                    alpha=0.35, solid_capstyle="butt")
+            ax.plot(
+                [a if np.isnan(b) else (a + b) / 2] * 2,
+                [low_c / 1e6, high_c / 1e6],
+                color=colour,
+                lw=6,
+                alpha=0.35,
+                solid_capstyle="butt",
+            )
         open_right = row.period.endswith("/..")
         if not np.isnan(b) and b - a >= 1.05:
             ax.plot([a, b], [amount, amount], color=colour, lw=3, solid_capstyle="butt")
         else:
-            _span_or_point(ax, a, b, amount, colour, marker=TRANSACTION_MARKERS[row.transaction], size=40,
-                           open_right=open_right)
+            _span_or_point(
+                ax, a, b, amount, colour, marker=TRANSACTION_MARKERS[row.transaction], size=40, open_right=open_right
+            )
         if row.amount_qualifier == "at_least":
             x = (a + b) / 2 if not np.isnan(b) else a
-            ax.annotate("", xy=(x, amount * 1.6), xytext=(x, amount),
-                        arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2})
+            ax.annotate(
+                "",
+                xy=(x, amount * 1.6),
+                xytext=(x, amount),
+                arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2},
+            )
         span = not np.isnan(b) and b - a >= 1.05
         when = dates.for_readers(row.period)
-        ax.annotate(literal(f"{analysis.money_text(row.amount_best, row.amount_qualifier)}, {when}"),
-                    ((a + b) / 2 if span else a, amount), xytext=(0, 7) if span else (7, -3),
-                    textcoords="offset points", fontsize=7, color="#222222",
-                    ha="center" if span else "left", va="bottom" if span else "top")
+        if phone:  # the years are on the axis below; the amount alone keeps the labels apart
+            when = ""
+        ax.annotate(
+            literal(f"{analysis.money_text(row.amount_best, row.amount_qualifier)}" + (f", {when}" if when else "")),
+            ((a + b) / 2 if span else a, amount),
+            xytext=(0, 7) if span else (7, -3),
+            textcoords="offset points",
+            fontsize=7,
+            color="#222222",
+            ha="center" if span else "left",
+            va="bottom" if span else "top",
+        )
     ax.set_yscale("log")
+    # 10, 100, 1000 rather than 10², whose superscripts would be the smallest type in the figure
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_ylabel("US$ millions (log scale)")
 
 
-def _aid_unquantified_panel(ax, flows):
-    """Flows the sources state without an amount, one line each."""
+def _aid_unquantified_panel(ax, flows, xlim, phone=False):
+    """Flows the sources state without an amount, one line each (on a phone, the text wrapped above its mark)."""
     lo, hi = _years(flows)
     for i, (row, a, b) in enumerate(zip(flows.itertuples(), lo, hi, strict=True)):
         y = len(flows) - 1 - i
         colour = style.AID_KIND_COLOURS[row.kind]
-        _span_or_point(ax, a, b, y, colour, marker=TRANSACTION_MARKERS[row.transaction], size=18,
-                       open_right=row.period.endswith("/.."), open_left=row.period.startswith("../"))
-        left_side = np.nanmax([a, b]) > 1990
+        _span_or_point(
+            ax,
+            a,
+            b,
+            y,
+            colour,
+            marker=TRANSACTION_MARKERS[row.transaction],
+            size=18,
+            open_right=row.period.endswith("/.."),
+            open_left=row.period.startswith("../"),
+        )
+        left_side = np.nanmax([a, b]) > sum(xlim) / 2  # the text runs towards the wider side, inside the axes
         x_text = (np.nanmin([a, b]) - 1.2) if left_side else (np.nanmax([a, b]) + 1.2)
-        label = row.description + (" (alleged)" if row.certainty == "alleged" else "") + \
-            (" (planned)" if row.certainty == "planned" else "")
-        ax.text(x_text, y, literal(label), fontsize=6.2, va="center", color="#222222",
-                ha="right" if left_side else "left")
+        label = (
+            row.description
+            + (" (alleged)" if row.certainty == "alleged" else "")
+            + (" (planned)" if row.certainty == "planned" else "")
+        )
+        if phone:
+            ax.text(
+                0.0,
+                y + 0.22,
+                literal(textwrap.fill(label, 42)),
+                transform=ax.get_yaxis_transform(),
+                fontsize=PHONE_MIN_PT,
+                va="bottom",
+                ha="left",
+                color="#222222",
+                linespacing=1.1,
+            )
+            continue
+        ax.text(
+            x_text, y, literal(label), fontsize=6.2, va="center", color="#222222", ha="right" if left_side else "left"
+        )
+    if phone:
+        ax.set_yticks([])
+        ax.set_ylim(-0.5, len(flows) - 0.5 + 0.6)
+        ax.spines["left"].set_visible(False)
+        ax.set_title("No amount stated", loc="left", fontsize=9)
+        return
     ax.set_yticks([])
     ax.set_ylim(-0.8, len(flows) - 0.2)
     ax.spines["left"].set_visible(False)
-    ax.set_ylabel("No amount\nstated", rotation=0, ha="right", va="center")
+    # a heading, not a label beside the panel, where the descriptions that run left would cover it
+    ax.set_title("No amount stated", loc="left", fontsize=9)
 
 
-def plot_aid_flows(flows, xlim, title=None, constant_dollars=None):
+def plot_aid_flows(flows, xlim, title=None, constant_dollars=None, phone=False):
     """Aid, arms, trade and project flows: stated amounts above, flows without an amount below."""
     with_amount = flows[flows["amount_best"].notna()]
     without = dates.in_date_order(flows[flows["amount_best"].isna()])
-    fig, (top, bottom) = _new_figure(2.4 + 0.2 * len(without), nrows=2,
-                                     height_ratios=[2.2, 0.25 * len(without) + 0.4])
-    _aid_amount_panel(top, with_amount, constant_dollars)
+    lines = 0.75 if phone else 0.25  # a phone's wrapped descriptions take about three times the height
+    fig, (top, bottom) = _new_figure(
+        (4.6 + 0.55 * len(without)) if phone else (2.4 + 0.2 * len(without)),
+        nrows=2,
+        height_ratios=[4.4 if phone else 2.2, lines * len(without) + 0.4],
+        phone=phone,
+    )
+    _aid_amount_panel(top, with_amount, constant_dollars, phone=phone)
     top.set_ylim(10, 5000)
-    _aid_unquantified_panel(bottom, without)
+    _aid_unquantified_panel(bottom, without, xlim, phone=phone)
     bottom.set_xlim(*xlim)
-    bottom.set_xlabel("Year (bars span the period a total covers; arrows mark an end the source leaves open)")
+    if phone:
+        bottom.xaxis.set_major_locator(plt.MaxNLocator(5, integer=True))
+        bottom.set_xlabel("Year (bars: the period a total covers;\narrows: an end the source leaves open)")
+    else:
+        bottom.set_xlabel("Year (bars span the period a total covers; arrows mark an end the source leaves open)")
     kinds = [k for k in style.AID_KIND_COLOURS if k in set(flows["kind"])]
     handles = [Patch(color=style.AID_KIND_COLOURS[k], label=literal(k.replace("_", "-"))) for k in kinds]
-    handles += [Line2D([], [], marker=TRANSACTION_MARKERS[t], color="#444444", ls="",
-                       label=literal(t.replace("_", " ")))
-                for t in TRANSACTION_MARKERS if t in set(flows["transaction"]) and t != "unspecified"]
-    fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=7)
+    handles += [
+        Line2D([], [], marker=TRANSACTION_MARKERS[t], color="#444444", ls="", label=literal(t.replace("_", " ")))
+        for t in TRANSACTION_MARKERS
+        if t in set(flows["transaction"]) and t != "unspecified"
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2 if phone else 5, fontsize=7)
     if title:
         top.set_title(title)
-    return fig
+    return _legible(fig, phone)
 
 
-def plot_treaty_counts(treaties, periods):
-    """Two panels: treaties per period by subject; cumulative treaties by counterpart."""
+def plot_treaty_counts(treaties, periods, phone=False):
+    """Two panels: treaties per period by subject; cumulative treaties by counterpart.
+
+    On a phone the panels are one above the other."""
     by_period = analysis.treaty_counts_by_period(treaties, periods)
     cumulative = analysis.cumulative_treaties(treaties, periods)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(style.WIDTH_IN, 3.4), layout="constrained",
-                                      gridspec_kw={"width_ratios": [1, 1.25]})
+    style.use_book_style()
+    if phone:
+        fig, (left, right) = plt.subplots(
+            2, 1, figsize=(PHONE_WIDTH_IN, 9.0), layout="constrained", gridspec_kw={"height_ratios": [1.6, 1]}
+        )
+    else:
+        fig, (left, right) = plt.subplots(
+            1, 2, figsize=(style.WIDTH_IN, 3.9), layout="constrained", gridspec_kw={"width_ratios": [1, 1.25]}
+        )
     labels = [literal(label) for label in periods.set_index("period").loc[by_period.index, "label"]]
     left_edge = np.zeros(len(by_period))
     for subject in by_period.columns:
         values = by_period[subject].to_numpy()
         if values.sum() == 0:
             continue
-        left.barh(labels, values, left=left_edge, color=style.TREATY_SUBJECT_COLOURS[subject],
-                  label=literal(subject.replace("_", " ")), edgecolor="white", lw=0.5)
+        left.barh(
+            labels,
+            values,
+            left=left_edge,
+            color=style.TREATY_SUBJECT_COLOURS[subject],
+            label=literal(subject.replace("_", " ")),
+            edgecolor="white",
+            lw=0.5,
+            height=0.5 if phone else 0.8,
+        )
         left_edge += values
     left.invert_yaxis()
     left.set_xlabel("Instruments signed or agreed")
     left.set_title("(a) By period and subject")
-    left.legend(loc="lower right", fontsize=6.5)
+    if phone:  # under the bars, which take the panel's width
+        left.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=1, fontsize=PHONE_MIN_PT)
+    else:  # under both panels: inside panel (a) it would cover bars
+        fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=PRINT_MIN_PT)
+    if phone:  # period names above their bars, so the bars take the width
+        left.set_yticks([])
+        left.set_ylim(len(labels) - 0.5, -0.9)
+        for i, label in enumerate(labels):
+            left.text(
+                0,
+                i - 0.3,
+                label,
+                transform=left.get_yaxis_transform(),
+                va="bottom",
+                ha="left",
+                fontsize=PHONE_MIN_PT,
+                color="#222222",
+            )
     for name in analysis.COUNTERPARTS:
         rows = cumulative[cumulative["counterpart"] == name]
         xs = [1830] + list(rows["year"]) + [2026.1]
         ys = [0] + list(rows["cumulative"]) + [rows["cumulative"].max() if len(rows) else 0]
-        right.step(xs, ys, where="post", color=style.COUNTERPART_COLOURS[name], lw=1.8,
-                   label=f"{name} ({len(rows)})")
+        right.step(xs, ys, where="post", color=style.COUNTERPART_COLOURS[name], lw=1.8, label=f"{name} ({len(rows)})")
     right.set_xlim(1830, 2030)
     right.set_ylabel("Cumulative count")
     right.set_xlabel("Year")
     right.set_title("(b) Cumulative, by counterpart")
     right.legend(loc="upper left", fontsize=6.5)
     right.yaxis.get_major_locator().set_params(integer=True)
-    return fig
+    if phone:
+        right.xaxis.set_major_locator(plt.MultipleLocator(50))
+    return _legible(fig, phone)
 
 
 RECOGNITION_STATES = ["RUS", "KAZ", "KGZ", "CHN", "PAK", "ARE", "TJK", "USA", "ORG-UN"]
 
 
-def _act_legend(ax, acts):
-    handles = [Line2D([], [], marker=style.ACT_STYLES[a][0], color=style.ACT_STYLES[a][1], ls="",
-                      markersize=7, label=literal(a.replace("_", " "))) for a in style.ACT_STYLES if a in acts]
+def _act_legend(ax, acts, phone=False):
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=style.ACT_STYLES[a][0],
+            color=style.ACT_STYLES[a][1],
+            ls="",
+            markersize=7,
+            label=literal(a.replace("_", " ")),
+        )
+        for a in style.ACT_STYLES
+        if a in acts
+    ]
+    if phone:  # below the figure, two columns, clear of the axis labels whatever the figure's height
+        ax.figure.legend(handles=handles, loc="outside lower left", ncols=2, fontsize=PHONE_MIN_PT)
+        return
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=7)
 
 
-def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, until=None, annotate=False, title=None):
+def plot_recognition_ladder(
+    steps, actors, states=RECOGNITION_STATES, until=None, annotate=False, title=None, phone=False
+):
     """One row per state, one mark per step since the Taliban's return; bars mark steps dated only to a span.
 
     The axis ends on the last day of the steps (or `until`): marks there are drawn
-    past the axis's edge rather than clipped.
+    past the axis's edge rather than clipped. Annotated, each step is labelled with its
+    date and act; on a phone, where those labels would run into each other, the marks are
+    numbered and the labels listed below in that order.
     """
     names = actors.set_index("actor_id")["name"]
     shown = analysis.since_taliban_return(steps)
     shown = dates.in_date_order(shown[shown["actor"].isin(states)])
     last_day = pd.Timestamp(until) if until else steps["date_max"].fillna(steps["date_min"]).max()
     xlim = analysis.decimal_year([analysis.TALIBAN_RETURN, last_day + pd.Timedelta(days=1)]).tolist()
-    fig, ax = _new_figure(1.3 + 0.42 * len(states) + (1.6 if annotate else 0))
+    if phone:
+        keyed = annotate and len(shown) > 0
+        height = 1.9 + 0.5 * len(states) + (0.2 * len(shown) + 0.3 if keyed else 0)
+        fig, ax = _new_figure(height, phone=True)
+        annotate = False
+    else:
+        keyed = False
+        fig, ax = _new_figure(1.3 + 0.42 * len(states) + (2.0 if annotate else 0))
+    key = []
     rows = {s: len(states) - 1 - i for i, s in enumerate(states)}
     lo, hi = _years(shown)
     placed = {}
@@ -270,44 +481,86 @@ def plot_recognition_ladder(steps, actors, states=RECOGNITION_STATES, until=None
         while any(abs(x - p) < 0.04 for p in same_day):  # side by side, not on top of each other
             x += 0.07
         placed.setdefault(y, []).append(x)
-        ax.scatter([x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3,
-                   clip_on=False)
+        ax.scatter(
+            [x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3, clip_on=False
+        )
         if not pd.isna(row.order_rank):
             ranged = face == "white"  # a span's label goes left, clear of dated marks on its right
-            ax.annotate({1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),
-                        (x, y), xytext=(-7, 7) if ranged else (0, 7), textcoords="offset points",
-                        ha="right" if ranged else "center", fontsize=7, fontweight="bold", color=readable(colour))
+            ax.annotate(
+                {1: "1st", 2: "2nd", 3: "3rd"}.get(int(row.order_rank), f"{int(row.order_rank)}th"),
+                (x, y),
+                xytext=(-7, 7) if ranged else (0, 7),
+                textcoords="offset points",
+                ha="right" if ranged else "center",
+                fontsize=7,
+                fontweight="bold",
+                color=readable(colour),
+            )
+        if keyed:
+            key.append(literal(f"{len(key) + 1}  {dates.for_readers(row.date)}: {row.act.replace('_', ' ')}"))
+            dy = (-12, 12, -23, 23)[(len(key) - 1) % 4]  # neighbours' numbers at two depths, below and above
+            ax.annotate(
+                str(len(key)),
+                (x, y),
+                xytext=(0, dy),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=PHONE_MIN_PT,
+                color="#222222",
+            )
         if annotate:  # labels alternate below and above the row, at three depths, in date order
             level = k % 6
-            dy = (-13 - 10 * (level // 2)) if level % 2 == 0 else (13 + 10 * (level // 2))
-            ax.annotate(literal(f"{dates.for_readers(row.date)}: {row.act.replace('_', ' ')}"), (x, y), xytext=(0, dy),
-                        textcoords="offset points", ha="center", va="center", fontsize=6.2, color="#222222",
-                        arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
+            dy = (-14 - 12 * (level // 2)) if level % 2 == 0 else (14 + 12 * (level // 2))
+            ax.annotate(
+                literal(f"{dates.for_readers(row.date)}: {row.act.replace('_', ' ')}"),
+                (x, y),
+                xytext=(0, dy),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=PRINT_MIN_PT,
+                color="#222222",
+                arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5},
+            )
     ax.set_yticks(list(rows.values()), [literal(names[s]) for s in rows])
-    ax.set_ylim(-0.7 - (0.6 if annotate else 0), len(states) - 0.3 + (0.6 if annotate else 0))
+    ax.set_ylim(-0.7 - (0.6 if annotate or keyed else 0), len(states) - 0.3 + (0.6 if annotate or keyed else 0))
     ax.set_xlim(*xlim)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
     ax.xaxis.set_major_locator(plt.MultipleLocator(1))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{int(v)}"))
-    _act_legend(ax, set(shown["act"]))
+    _act_legend(ax, set(shown["act"]), phone=phone)
+    if key:  # the numbered marks' dates and acts, in date order
+        ax.set_xlabel("\n".join(key), x=0, ha="left", fontsize=PHONE_MIN_PT, linespacing=1.4, labelpad=10)
     if title:
         ax.set_title(title)
-    return fig
+    return _legible(fig, phone)
 
 
-HISTORY_ACTS = ["relations_established", "border_recognition", "envoy_accepted", "terrorist_listing",
-                "terrorist_delisting", "formal_recognition", "credentials_accepted"]
+HISTORY_ACTS = [
+    "relations_established",
+    "border_recognition",
+    "envoy_accepted",
+    "terrorist_listing",
+    "terrorist_delisting",
+    "formal_recognition",
+    "credentials_accepted",
+]
 
 
-def plot_recognition_history(steps, actors):
-    """Russia and Afghanistan recognizing each other, 1837–2026: the 'first' of 1919 and of 2025."""
+def plot_recognition_history(steps, actors, phone=False):
+    """Russia and Afghanistan recognizing each other, 1837–2026: the 'first' of 1919 and of 2025.
+
+    On a phone the two rows are named above them, not beside them.
+    """
     steps = steps[steps["act"].isin(HISTORY_ACTS)]
     russian = steps["actor"].isin(analysis.RUSSIAN_STATES) & steps["target"].map(
-        lambda t: analysis.is_afghan(t) or t == "ORG-TALIBAN")
+        lambda t: analysis.is_afghan(t) or t == "ORG-TALIBAN"
+    )
     afghan = steps["actor"].map(analysis.is_afghan) & steps["target"].isin(analysis.RUSSIAN_STATES)
-    fig, ax = _new_figure(3.2)
+    fig, ax = _new_figure(4.2 if phone else 3.2, phone=phone)
     for y, mask in ((1, russian), (0, afghan)):
         part = dates.in_date_order(steps[mask])
         lo, hi = _years(part)
@@ -318,18 +571,51 @@ def plot_recognition_history(steps, actors):
             stacked = stacked + 1 if x - last_x < 4 else 0  # steps within a few years stack downwards
             last_x = x
             y_mark = y - 0.17 * stacked
-            ax.scatter([x], [y_mark], marker=marker, s=130 if marker == "*" else 70, color=colour,
-                       edgecolors="white", linewidths=0.5, zorder=3)
+            ax.scatter(
+                [x],
+                [y_mark],
+                marker=marker,
+                s=130 if marker == "*" else 70,
+                color=colour,
+                edgecolors="white",
+                linewidths=0.5,
+                zorder=3,
+            )
             if not pd.isna(row.order_rank):
                 year = (row.date_min if not pd.isna(row.date_min) else row.date_max).year
-                ax.annotate(literal(f"{row.order_claim} ({year})"), (x, y_mark), xytext=(-8, 0),
-                            textcoords="offset points", ha="right", va="center",
-                            fontsize=7, fontweight="bold", color=readable(colour))
-    ax.set_yticks([1, 0], ["Russian state → Afghanistan", "Afghanistan → Russia"])
-    ax.set_ylim(-0.5, 1.3)
+                right = phone and x < 1930  # on a narrow phone figure a label left of an early mark runs off it
+                ax.annotate(
+                    literal(f"{row.order_claim} ({year})"),
+                    (x, y_mark),
+                    xytext=(0, 8) if right else (-8, 0),
+                    textcoords="offset points",
+                    ha="left" if right else "right",
+                    va="bottom" if right else "center",
+                    fontsize=7,
+                    fontweight="bold",
+                    color=readable(colour),
+                )
+    rows = ["Russian state → Afghanistan", "Afghanistan → Russia"]
+    if phone:
+        ax.set_yticks([])
+        for y, label in zip((1, 0), rows, strict=True):
+            ax.text(
+                0.01,
+                y + 0.16,
+                label,
+                transform=ax.get_yaxis_transform(),
+                fontsize=9,
+                va="bottom",
+                ha="left",
+                color="#222222",
+            )
+        ax.xaxis.set_major_locator(plt.MultipleLocator(50))
+    else:
+        ax.set_yticks([1, 0], rows)
+    ax.set_ylim(-0.5, 1.45 if phone else 1.3)
     ax.set_xlim(*X_RANGE)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
-    _act_legend(ax, set(steps.loc[russian | afghan, "act"]))
-    return fig
+    _act_legend(ax, set(steps.loc[russian | afghan, "act"]), phone=phone)
+    return _legible(fig, phone)

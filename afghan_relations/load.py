@@ -11,23 +11,40 @@ Where the data come from (`data_location()` says which, and why):
 3. the copy inside the installed package (the wheel carries `data/`), so a
    downloaded notebook runs with no repository around.
 """
+
 import hashlib
 import os
 from pathlib import Path
 
-from .errors import SetupError
-from .validate import read_datapackage, validate_package
+from . import geography
+from .errors import SetupError, read_datapackage
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO = PACKAGE_DIR.parent
 ENV_DATA = "AFGHAN_RELATIONS_DATA"
+# Today's boundaries for the maps: tools/vendor_boundaries.py puts them here at build setup.
+BOUNDARIES = REPO / "_build" / "vendor" / "world-atlas" / "countries-50m.json"
 # The loader functions below, in the order of datapackage.json.
-DATASETS = ["sources", "actors", "places", "aliases", "events", "treaties", "aid_flows",
-            "recognition_steps", "claims", "periods", "vocabularies"]
+DATASETS = [
+    "sources",
+    "actors",
+    "places",
+    "aliases",
+    "events",
+    "treaties",
+    "aid_flows",
+    "recognition_steps",
+    "claims",
+    "periods",
+    "vocabularies",
+]
 _validated = {}  # data folder -> (name, mtime, size) of its files when they last passed
 # Set by the book's build (book_extensions/parallel_execution.py) to the data_digest of a folder it has
 # validated: its kernels skip the check while the folder's contents still have that digest.
 VALIDATED_ENV = "AFGHAN_RELATIONS_VALIDATED"
+# In an installed package: the data_digest of its data/ when the build that made the wheel had
+# validated it (`python -m afghan_relations validate --stamp`, run by `make wheel`).
+VALIDATED_STAMP = PACKAGE_DIR / "VALIDATED_DATA"
 
 
 def _is_data_folder(folder):
@@ -49,7 +66,8 @@ def data_location(path=None):
     raise SetupError(
         f"no data found: not in a clone of the book's repository, and the installed package "
         f"({PACKAGE_DIR}) carries no data/. Install the book's package from the notebook kit "
-        f"(pip install -r requirements.txt in the kit's folder) or set ${ENV_DATA} to a data folder.")
+        f"(pip install -r requirements.txt in the kit's folder) or set ${ENV_DATA} to a data folder."
+    )
 
 
 def data_dir(path=None):
@@ -58,6 +76,9 @@ def data_dir(path=None):
     if not _is_data_folder(folder):
         raise SetupError(f"no datapackage.json in {folder} ({how}): that is not the book's data folder")
     return folder
+
+
+_data_folder = data_dir  # for the loaders below, whose argument shadows the name
 
 
 def seeds_dir():
@@ -72,23 +93,53 @@ def datapackage(path=None):
 
 
 def data_digest(folder):
-    """A hash of the names and contents of the data folder's files."""
+    """A hash of the names and contents of the data folder's files, its subfolders' included."""
     h = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
+def _known_valid(folder):
+    """Whether the build validated these very files: told by the build's kernels' environment, or
+    by the stamp the wheel carries for its own copy."""
+    digest = data_digest(folder)
+    if os.environ.get(VALIDATED_ENV) == digest:
+        return True
+    return (
+        folder == (PACKAGE_DIR / "data").resolve()
+        and VALIDATED_STAMP.is_file()
+        and VALIDATED_STAMP.read_text(encoding="utf-8").strip() == digest
+    )
+
+
+def _validate(folder):
+    try:
+        from .validate import validate_package  # frictionless: only where data need checking
+    except ImportError as error:
+        raise SetupError(
+            f"checking the data in {folder} needs frictionless ({error}): "
+            "pip install frictionless, or use the data the package carries"
+        ) from None
+    validate_package(folder)
+
+
 def _ensure_valid(folder):
-    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
+    # Subfolders too: the reference data (reference/) are checked against the data.
+    state = tuple(
+        (str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
     if _validated.get(folder) != state:
-        if os.environ.get(VALIDATED_ENV) != data_digest(folder):
-            validate_package(folder)
+        if not _known_valid(folder):
+            _validate(folder)
         _validated[folder] = state
 
 
 # pandas is imported by the functions that build tables, not with this module: the book's build imports
 # it for data_dir() and the validation stamp, and would otherwise pay pandas' import on every build.
+
 
 def _vocabulary_codes(folder):
     import pandas as pd
@@ -182,10 +233,12 @@ def vocabularies(data_dir=None):
 
 # The outputs of tools/reconcile.py (data/reconciliation/, described in data/README.md). They are a
 # record of how the data were checked, not data the schema types, so they load as committed.
-RECONCILIATION = {"summary": {"first_rows": int, "second_rows": int, "matched": int, "first_only": int,
-                              "second_only": int},
-                  "agreement": {"compared": int, "agreed": int, "agreement": float},
-                  "changes": {}, "matches": {}}
+RECONCILIATION = {
+    "summary": {"first_rows": int, "second_rows": int, "matched": int, "first_only": int, "second_only": int},
+    "agreement": {"compared": int, "agreed": int, "agreement": float},
+    "changes": {},
+    "matches": {},
+}
 
 
 def _data_folder(path):
@@ -198,6 +251,40 @@ def reconciliation(name, data_dir=None):
         raise ValueError(f"expected one of {', '.join(RECONCILIATION)}, got '{name}'")
     import pandas as pd
 
-    table = pd.read_csv(_data_folder(data_dir) / "reconciliation" / f"{name}.csv", dtype=str,
-                        keep_default_na=False, encoding="utf-8")
+    table = pd.read_csv(
+        _data_folder(data_dir) / "reconciliation" / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8"
+    )
     return table.astype(RECONCILIATION[name])
+
+
+def place_coordinates(data_dir=None):
+    """Where the maps draw each place (reference data, not from the sources), indexed by place_id.
+
+    Columns latitude and longitude (decimal degrees), geonames_id, reference, notes.
+    Validated with the data: every place of places.csv has a row.
+    """
+    import pandas as pd
+
+    folder = _data_folder(data_dir).resolve()
+    _ensure_valid(folder)
+    table = pd.read_csv(folder / geography.COORDINATES_FILE, dtype=str, keep_default_na=False, encoding="utf-8")
+    table[["latitude", "longitude"]] = table[["latitude", "longitude"]].astype(float)
+    return table.set_index("place_id")
+
+
+def boundaries(path=None):
+    """Today's country boundaries (Natural Earth 1:50m via world-atlas), as {ISO numeric: Country}.
+
+    From `path`, else $AFGHAN_RELATIONS_BOUNDARIES, else the copy `make book` vendors into _build/,
+    else the copy the installed package carries (the notebook kit's wheel).
+    """
+    installed = PACKAGE_DIR / "boundaries" / BOUNDARIES.name  # the wheel's copy (tools/hatch_boundaries.py)
+    path = Path(
+        path or os.environ.get("AFGHAN_RELATIONS_BOUNDARIES") or (BOUNDARIES if BOUNDARIES.is_file() else installed)
+    )
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: expected Natural Earth's boundaries (world-atlas countries-50m.json), "
+            "got no file; run `make vendor` (python tools/vendor_boundaries.py) once, with npm"
+        )
+    return geography.countries(geography.read_topology(path))

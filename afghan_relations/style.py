@@ -3,6 +3,7 @@
 Colours are the Okabe–Ito palette (safe for the common forms of colour
 blindness); each category keeps its colour in every chapter.
 """
+
 import os
 
 import matplotlib as mpl
@@ -104,12 +105,15 @@ def _deterministic_widget_ids(seed="afghan-relations"):
     import random
     import types
     import uuid
+
     rng = random.Random(seed)
     seeded = types.SimpleNamespace(uuid4=lambda: uuid.UUID(int=rng.getrandbits(128), version=4))
     try:
         import comm.base_comm
+
         comm.base_comm.uuid = seeded
         import ipykernel.comm.comm
+
         ipykernel.comm.comm.uuid = seeded
     except ImportError:
         pass
@@ -119,33 +123,36 @@ def _deterministic_widget_ids(seed="afghan-relations"):
 def use_book_style():
     """Apply the book's matplotlib settings and choose vector output formats."""
     _deterministic_widget_ids()
-    mpl.rcParams.update({
-        "figure.figsize": (WIDTH_IN, 3.6),
-        "figure.dpi": 110,
-        "savefig.dpi": 150,
-        "savefig.bbox": "tight",
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.titlesize": 10,
-        "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
-        "axes.labelsize": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.edgecolor": "#333333",
-        "axes.labelcolor": "#222222",
-        "xtick.color": "#222222",
-        "ytick.color": "#222222",
-        "legend.frameon": False,
-        "legend.fontsize": 8,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "afghan-relations",
-        "pdf.fonttype": 42,
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (WIDTH_IN, 3.6),
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+            "axes.titlesize": 10,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": "#333333",
+            "axes.labelcolor": "#222222",
+            "xtick.color": "#222222",
+            "ytick.color": "#222222",
+            "legend.frameon": False,
+            "legend.fontsize": 8,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "afghan-relations",
+            "pdf.fonttype": 42,
+        }
+    )
     # In a kernel: SVG for the web page, PDF for the LaTeX book, and PNG for a reader's
     # downloaded notebook (Jupyter shows no SVG in a notebook it does not trust yet).
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
+
         set_matplotlib_formats("svg", "pdf", "png")
     except ImportError:
         pass

@@ -19,7 +19,6 @@ and what was found, on one line.
 import codecs
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ import frictionless
 from frictionless import Check, Checklist, errors
 
 from . import dates, evidence_rules
+from .errors import DataError, read_datapackage  # noqa: F401  (the validator's errors, re-exported)
 
 # Id column -> the column naming the table it points into (Frictionless has no such foreign key).
 TABLE_NAMED_BY = {"entity_id": "entity_table", "record_id": "record_table"}
@@ -44,20 +44,6 @@ CELL_COUNT_ERRORS = (errors.MissingCellError, errors.ExtraCellError, errors.Blan
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A resource's path: a file name in the data folder, which the appendix links to as it is.
 RESOURCE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.csv")
-
-
-class DataError(Exception):
-    """A malformed data file. str() is one line: file, row (as an editor numbers lines), column, expectation."""
-
-    def __init__(self, file, message, row=None, column=None):
-        self.file, self.row, self.column = file, row, column
-        where = f"data/{file}" + (f", row {row}" if row else "") + (f", column '{column}'" if column else "")
-        # A cell may hold a line break; the message stays on one line.
-        super().__init__(f"{where}: {message}".replace("\r", "\\r").replace("\n", "\\n"))
-
-    def _render_traceback_(self):
-        # In Jupyter the one line is the whole message, without a traceback.
-        return [f"DataError: {self}"]
 
 
 @dataclass
@@ -91,14 +77,6 @@ class Table:
             if tuple(record[i] if i < len(record) else "" for i in at) == values:
                 return line
         return None
-
-
-def read_datapackage(data_dir):
-    """datapackage.json as a dict."""
-    try:
-        return json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise DataError("datapackage.json", f"expected a readable JSON data package, got {error}") from None
 
 
 def read_table(data_dir, resource):
@@ -280,14 +258,19 @@ class DerivedDays(BookCheck):
         written = self.raw(row, date)
         precision = next((f["name"] for f in fields if f.get("vocabulary") == "date_precision"), None)
         if precision and self.raw(row, precision) != span.precision:
-            yield self.problem(row, precision, f"expected '{span.precision}', the precision of the {date} "
-                                               f"'{written}', got '{self.raw(row, precision)}'")
+            yield self.problem(
+                row,
+                precision,
+                f"expected '{span.precision}', the precision of the {date} "
+                f"'{written}', got '{self.raw(row, precision)}'",
+            )
             return
         for column, day in (("date_min", span.earliest), ("date_max", span.latest)):
             if column in row.field_names and self.raw(row, column) != (day.isoformat() if day else ""):
                 expected = f"'{day.isoformat()}'" if day else "an empty cell (open end)"
-                yield self.problem(row, column, f"expected {expected} for the {date} '{written}', "
-                                                f"got '{self.raw(row, column)}'")
+                yield self.problem(
+                    row, column, f"expected {expected} for the {date} '{written}', got '{self.raw(row, column)}'"
+                )
                 return
 
 
@@ -345,9 +328,13 @@ class ListedIds(BookCheck):
                 ids = self.book.table(target).keys(key)
                 unknown = next((item for item in cell.split("|") if (item,) not in ids), None)
                 if unknown is not None:
-                    yield self.problem(row, field["name"], f"expected existing {'+'.join(key)}s of "
-                                                           f"{self.book.path(target)} separated by '|', "
-                                                           f"got '{unknown}' in '{cell}'")
+                    yield self.problem(
+                        row,
+                        field["name"],
+                        f"expected existing {'+'.join(key)}s of "
+                        f"{self.book.path(target)} separated by '|', "
+                        f"got '{unknown}' in '{cell}'",
+                    )
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -362,21 +349,27 @@ class NamedTableReferences(BookCheck):
             if column in row.field_names and self.raw(row, column):
                 target = self.raw(row, table_column)
                 if target not in self.book.resources:
-                    yield self.problem(row, table_column, f"expected the name of a table in datapackage.json, "
-                                                          f"got '{target}'")
+                    yield self.problem(
+                        row, table_column, f"expected the name of a table in datapackage.json, got '{target}'"
+                    )
                     return
                 key = self.book.primary_key(target)
                 if (self.raw(row, column),) not in self.book.table(target).keys(key):
-                    yield self.problem(row, column, f"expected an existing {'+'.join(key)} of "
-                                                    f"{self.book.path(target)}, got '{self.raw(row, column)}'")
+                    yield self.problem(
+                        row,
+                        column,
+                        f"expected an existing {'+'.join(key)} of "
+                        f"{self.book.path(target)}, got '{self.raw(row, column)}'",
+                    )
                     return
         # claims: the disputed column must exist in the table the claim is about
         table = self.raw(row, "record_table") if "record_table" in row.field_names else ""
         if "field" in row.field_names and table in self.book.resources:
             columns = [f["name"] for f in self.book.resources[table]["schema"]["fields"]]
             if self.raw(row, "field") not in columns:
-                yield self.problem(row, "field", f"expected a column of {self.book.path(table)}, "
-                                                 f"got '{self.raw(row, 'field')}'")
+                yield self.problem(
+                    row, "field", f"expected a column of {self.book.path(table)}, got '{self.raw(row, 'field')}'"
+                )
 
 
 def book_checks(book):
@@ -425,16 +418,21 @@ def check_descriptor(book):
         for field in resource["schema"]["fields"]:
             where = f"{resource['name']}.{field['name']}"
             if field["type"] not in TYPES:
-                raise DataError("datapackage.json", f"expected the type of {where} to be one of "
-                                                    f"{', '.join(sorted(TYPES))}, got '{field['type']}'")
+                raise DataError(
+                    "datapackage.json",
+                    f"expected the type of {where} to be one of {', '.join(sorted(TYPES))}, got '{field['type']}'",
+                )
             enum, vocabulary = field.get("constraints", {}).get("enum"), field.get("vocabulary")
             if enum is None and vocabulary is None:
                 continue
             wanted = codes.get(vocabulary)
             if enum != wanted:
-                raise DataError("datapackage.json", f"expected the enum of {where} to equal the codes of the "
-                                                    f"vocabulary '{vocabulary}' in vocabularies.csv, got "
-                                                    f"{_list_difference(enum, wanted)}")
+                raise DataError(
+                    "datapackage.json",
+                    f"expected the enum of {where} to equal the codes of the "
+                    f"vocabulary '{vocabulary}' in vocabularies.csv, got "
+                    f"{_list_difference(enum, wanted)}",
+                )
 
 
 def _column(table, column):
@@ -450,8 +448,10 @@ def _list_difference(got, wanted):
     extra = [code for code in got if code not in wanted]
     missing = [code for code in wanted if code not in got]
     if extra or missing:
-        return " and ".join(([f"the extra codes {', '.join(extra)}"] if extra else []) +
-                            ([f"no codes {', '.join(missing)}"] if missing else []))
+        return " and ".join(
+            ([f"the extra codes {', '.join(extra)}"] if extra else [])
+            + ([f"no codes {', '.join(missing)}"] if missing else [])
+        )
     return f"them in the order {', '.join(got)}"
 
 
@@ -478,12 +478,16 @@ def describe(error, resource, book):
         cells = "+".join(error.field_cells)
         return error.field_names[0], f"expected an existing {wanted} of {book.path(target)}, got '{cells}'"
     if isinstance(error, (errors.PrimaryKeyError, errors.UniqueError)):
-        columns = _as_list(resource["schema"]["primaryKey"]) if isinstance(error, errors.PrimaryKeyError) \
+        columns = (
+            _as_list(resource["schema"]["primaryKey"])
+            if isinstance(error, errors.PrimaryKeyError)
             else [error.field_name]
+        )
         values = tuple(table.cell(error.row_number, c) for c in columns)
         first = table.first_line_with(columns, values)
-        return columns[-1], f"expected a unique {'+'.join(columns)}, got '{'+'.join(values)}' again " \
-                            f"(first in row {first})"
+        return columns[
+            -1
+        ], f"expected a unique {'+'.join(columns)}, got '{'+'.join(values)}' again (first in row {first})"
     if isinstance(error, BookRuleError):
         return error.field_name, error.note
     if isinstance(error, (errors.TypeError, errors.ConstraintError)):
@@ -520,9 +524,14 @@ def _cell_message(error, field, value):
 # Which of a row's problems is reported first: the header, then the row's shape, then its cells
 # (left to right), then rules across its cells, then ids, then references: the order in which a
 # person fixing the file would want them.
-PHASES = [(LABEL_ERRORS, 0), (CELL_COUNT_ERRORS, 1), ((errors.TypeError, errors.ConstraintError, BookCellError), 2),
-          ((BookRowError,), 3), ((errors.PrimaryKeyError, errors.UniqueError), 4),
-          ((errors.ForeignKeyError, BookReferenceError), 5)]
+PHASES = [
+    (LABEL_ERRORS, 0),
+    (CELL_COUNT_ERRORS, 1),
+    ((errors.TypeError, errors.ConstraintError, BookCellError), 2),
+    ((BookRowError,), 3),
+    ((errors.PrimaryKeyError, errors.UniqueError), 4),
+    ((errors.ForeignKeyError, BookReferenceError), 5),
+]
 
 
 def first_problem(found):
@@ -531,11 +540,13 @@ def first_problem(found):
     Not left to frictionless: it lists a row's errors in the order its checks ran, all of its
     own before the book's; the book reports the first a reader meets.
     """
+
     def order(item):
         index, error = item
         row = getattr(error, "row_number", 1) or 1
         phase = next((p for kinds, p in PHASES if isinstance(error, kinds)), len(PHASES))
         return row, phase, getattr(error, "field_number", 0) or 0, index
+
     return min(enumerate(found), key=order)[1] if found else None
 
 
@@ -554,8 +565,10 @@ def check_paths(book):
     """Every resource a CSV file of the data folder, named as it is (the data appendix links to it)."""
     for name, resource in book.resources.items():
         if not RESOURCE_PATH.fullmatch(str(resource.get("path", ""))):
-            raise DataError("datapackage.json", f"expected the path of {name} to be the name of a CSV file "
-                                                f"in data/, got '{resource.get('path')}'")
+            raise DataError(
+                "datapackage.json",
+                f"expected the path of {name} to be the name of a CSV file in data/, got '{resource.get('path')}'",
+            )
 
 
 def validate_package(data_dir):
@@ -572,6 +585,9 @@ def validate_package(data_dir):
     for resource in book.descriptor["resources"]:
         validate_resource(book, resource, package.get_resource(resource["name"]))
     evidence_rules.check(book, DataError)
+    from .geography import check_coordinates  # the reference data must cover the data's places
+
+    check_coordinates(data_dir)
 
 
 def count_rows(data_dir):

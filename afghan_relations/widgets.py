@@ -4,39 +4,58 @@ Every view is drawn in advance; a Dropdown is linked to a Stack in the browser
 (`jslink`), so switching views needs no Python. The static page embeds the
 widget state; the PDF shows the book's numbered figure instead.
 """
-import base64
+
 import html
 import io
+import urllib.parse
+from functools import partial
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+# Below this viewport width the explorers show their views' phone layouts, like the book's
+# figures (book_extensions/figure_layouts.py, PHONE_MEDIA); figures.py says why 664 px.
+PHONE_MEDIA = "(max-width: 663px)"
 
-def figure_html(fig, alt):
-    """The figure as an <img> with alt text (an SVG data URI: sharp at any width).
 
-    The alt text carries data (actor names, acts), and the HTML widget sets its
-    value as markup: html.escape makes every character of it text, quotes included.
-    """
+def svg_data_uri(fig):
+    """The figure as an SVG data URI, percent-encoded rather than base64: plain SVG text
+    compresses about four times better when the page is sent gzipped. Spaces are encoded
+    too: in a <source srcset> a space would end the URL."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            f'style="max-width:100%;height:auto;display:block">')
+    return "data:image/svg+xml," + urllib.parse.quote(buffer.getvalue().decode("utf-8"), safe="/:;=,.-_'()")
 
 
-def _view(fig, alt):
-    return widgets.HTML(figure_html(fig, alt), layout=widgets.Layout(width="100%"))
+def figure_html(fig, alt, phone=None):
+    """The figure as an <img> with alt text (an SVG data URI: sharp at any width), and with
+    its phone layout, when given, as a <picture> source chosen on narrow screens."""
+    img = (
+        f'<img src="{html.escape(svg_data_uri(fig))}" alt="{html.escape(alt, quote=True)}" '
+        f'style="width:100%;height:auto;display:block">'
+    )
+    if phone is None:
+        return img
+    return f'<picture><source media="{PHONE_MEDIA}" srcset="{html.escape(svg_data_uri(phone))}">{img}</picture>'
+
+
+def _view(draw, alt):
+    """A view drawn by `draw` (a figures function with its arguments bound), print and phone layouts."""
+    return widgets.HTML(figure_html(draw(), alt, phone=draw(phone=True)), layout=widgets.Layout(width="100%"))
 
 
 def explorer(label, views):
     """A Dropdown choosing among pre-drawn views: {option: (figure, alt text)}."""
     options = list(views)
-    chooser = widgets.Dropdown(options=options, value=options[0], description=label,
-                               style={"description_width": "initial"},
-                               layout=widgets.Layout(width="auto", max_width="100%"))
-    stack = widgets.Stack([_view(*views[o]) for o in options], selected_index=0)
+    chooser = widgets.Dropdown(
+        options=options,
+        value=options[0],
+        description=label,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto", max_width="100%"),
+    )
+    stack = widgets.Stack([_view(*views[o]) for o in options], selected_index=0, layout=widgets.Layout(width="100%"))
     widgets.jslink((chooser, "index"), (stack, "selected_index"))
     return widgets.VBox([chooser, stack], layout=widgets.Layout(width="100%"))
 
@@ -45,23 +64,31 @@ def two_way_explorer(first_label, second_label, views):
     """Two Dropdowns over views keyed (first option, second option): nested Stacks, all linked in the browser."""
     firsts = list(dict.fromkeys(k[0] for k in views))
     seconds = list(dict.fromkeys(k[1] for k in views))
-    first = widgets.Dropdown(options=firsts, value=firsts[0], description=first_label,
-                             style={"description_width": "initial"})
-    second = widgets.Dropdown(options=seconds, value=seconds[0], description=second_label,
-                              style={"description_width": "initial"})
+    first = widgets.Dropdown(
+        options=firsts, value=firsts[0], description=first_label, style={"description_width": "initial"}
+    )
+    second = widgets.Dropdown(
+        options=seconds, value=seconds[0], description=second_label, style={"description_width": "initial"}
+    )
     inner = []
     for f in firsts:
-        stack = widgets.Stack([_view(*views[(f, s)]) for s in seconds], selected_index=0)
+        stack = widgets.Stack(
+            [_view(*views[(f, s)]) for s in seconds], selected_index=0, layout=widgets.Layout(width="100%")
+        )
         widgets.jslink((second, "index"), (stack, "selected_index"))
         inner.append(stack)
-    outer = widgets.Stack(inner, selected_index=0)
+    outer = widgets.Stack(inner, selected_index=0, layout=widgets.Layout(width="100%"))
     widgets.jslink((first, "index"), (outer, "selected_index"))
-    return widgets.VBox([widgets.HBox([first, second], layout=widgets.Layout(flex_flow="row wrap")), outer],
-                        layout=widgets.Layout(width="100%"))
+    return widgets.VBox(
+        [widgets.HBox([first, second], layout=widgets.Layout(flex_flow="row wrap")), outer],
+        layout=widgets.Layout(width="100%"),
+    )
 
 
-PRINT_NOTE = ("*The interactive version of this explorer is in the web edition of the book; "
-              "its default view is the chapter's numbered figure of the same data.*")
+PRINT_NOTE = (
+    "*The interactive version of this explorer is in the web edition of the book; "
+    "its default view is the chapter's numbered figure of the same data.*"
+)
 
 
 class WebOnly:
@@ -84,13 +111,18 @@ class WebOnly:
 def timeline_explorer(events, periods):
     """Chronology filtered by period, relationship or kind of event: one Dropdown."""
     from . import analysis, figures, style
+
     views = {}
+
     def add(label, frame, xlim, relationships=None):
         relationships = relationships or [r for r in style.RELATIONSHIP_LABELS if r in set(frame["relationship"])]
         first, last = frame["date_min"].min(), frame["date_max"].max()
-        alt = (f"{len(frame)} events of the sources, {label.lower()}, from {first:%Y} to {last:%Y}, "
-               f"in lanes by relationship.")
-        views[label] = (figures.plot_chronology(frame, periods, relationships=relationships, xlim=xlim), alt)
+        alt = (
+            f"{len(frame)} events of the sources, {label.lower()}, from {first:%Y} to {last:%Y}, "
+            f"in lanes by relationship."
+        )
+        views[label] = (partial(figures.plot_chronology, frame, periods, relationships=relationships, xlim=xlim), alt)
+
     add("All events", events, figures.X_RANGE)
     for row in periods.itertuples():
         in_period = analysis.period_of(events["date_min"].fillna(events["date_max"]), periods) == row.period
@@ -117,42 +149,53 @@ EVENT_GROUPS = {
 def aid_explorer(aid):
     """Aid flows: which relationship (view) by which dollars (units), two Dropdowns."""
     from . import analysis, figures
+
     views = {}
-    frames = {"Russia/USSR to Afghanistan": (analysis.russian_flows_to_afghanistan(aid), (1910, 2030)),
-              "Afghanistan and Tajikistan": (analysis.afghan_tajik_flows(aid), (1985, 2030))}
+    frames = {
+        "Russia/USSR to Afghanistan": (analysis.russian_flows_to_afghanistan(aid), (1910, 2030)),
+        "Afghanistan and Tajikistan": (analysis.afghan_tajik_flows(aid), (1985, 2030)),
+    }
     for view, (flows, xlim) in frames.items():
         n_amount = int(flows["amount_best"].notna().sum())
         for units in ("current US$", f"{analysis.CPI_BASE_YEAR} US$"):
             constant = analysis.constant_dollar_range(flows) if units != "current US$" else None
-            note = (f" Pale bars give the range in {analysis.CPI_BASE_YEAR} dollars, deflated with the US CPI."
-                    if constant else "")
-            alt = (f"{view}. {len(flows)} flows, {n_amount} with a stated amount, "
-                   f"{len(flows) - n_amount} without.{note}")
-            views[(view, units)] = (figures.plot_aid_flows(flows, xlim, constant_dollars=constant), alt)
+            note = (
+                f" Pale bars give the range in {analysis.CPI_BASE_YEAR} dollars, deflated with the US CPI."
+                if constant
+                else ""
+            )
+            alt = f"{view}. {len(flows)} flows, {n_amount} with a stated amount, {len(flows) - n_amount} without.{note}"
+            views[(view, units)] = (partial(figures.plot_aid_flows, flows, xlim, constant_dollars=constant), alt)
     return two_way_explorer("View", "Dollars", views)
 
 
 def recognition_explorer(steps, actors):
     """Recognition ladders: all states or one state (annotated), all steps or one kind of step."""
     from . import analysis, dates, figures
+
     names = actors.set_index("actor_id")["name"]
     views = {}
     since = dates.for_readers(f"{analysis.TALIBAN_RETURN:%Y-%m}")
     until = steps["date_max"].fillna(steps["date_min"]).max()  # every view on the same axis, to the data's end
-    step_groups = {"All steps": list(steps["act"].cat.categories),
-                   "Terrorist lists": ["terrorist_listing", "delisting_announced", "terrorist_delisting"],
-                   "Envoys and missions": ["envoy_accepted", "mission_opened", "credentials_accepted"],
-                   "Recognition, withheld or refused": ["formal_recognition", "recognition_withheld", "refusal"]}
+    step_groups = {
+        "All steps": list(steps["act"].cat.categories),
+        "Terrorist lists": ["terrorist_listing", "delisting_announced", "terrorist_delisting"],
+        "Envoys and missions": ["envoy_accepted", "mission_opened", "credentials_accepted"],
+        "Recognition, withheld or refused": ["formal_recognition", "recognition_withheld", "refusal"],
+    }
     for group, acts in step_groups.items():
         shown = steps[steps["act"].isin(acts)]
         alt = f"{group} since {since}, one row per state; {len(shown)} steps in all."
         views[f"All states: {group.lower()}"] = (
-            figures.plot_recognition_ladder(shown, actors, until=until), alt)
+            partial(figures.plot_recognition_ladder, shown, actors, until=until),
+            alt,
+        )
     for state in figures.RECOGNITION_STATES:
         own = steps[steps["actor"] == state]
         recent = analysis.since_taliban_return(own)
         acts = ", ".join(a.replace("_", " ") for a in dates.in_date_order(recent)["act"])
         views[f"{names[state]}"] = (
-            figures.plot_recognition_ladder(own, actors, states=[state], annotate=True, until=until),
-            f"{names[state]} since {since}, in order: {acts}.")
+            partial(figures.plot_recognition_ladder, own, actors, states=[state], annotate=True, until=until),
+            f"{names[state]} since {since}, in order: {acts}.",
+        )
     return explorer("Show", views)

@@ -11,24 +11,38 @@ chapters' own package, afghan_relations, and on the data).
 - kernel_fork: (used by parallel_execution, no setup of its own) kernels forked from a process
   that has imported the chapters' libraries once
 - widget_js: the widget JavaScript served by the book, only on widget pages
+- figure_layouts: each figure's phone layout on narrow screens, print layout elsewhere, full size a click away
+- lazy_widgets: widget pages drawn first, the explorers' JavaScript loaded when one comes into view
+- page_speed: scripts that do not draw the page deferred, unused styles dropped
+- icon_font: the theme's icon font cut to the icons the site shows
 - page_scripts: each inline script once, none naming another host
 - reader_notebooks: each chapter as a plain Jupyter notebook, the page's .ipynb download
 - notebook_kit: one zip with every notebook, the book's package and how to run them
 - downloads: the download menu's book-wide entries (PDF, notebook kit)
 - widget_state: the widgets' embedded state, which data cannot end or turn into markup
 - smartquotes: typographic quotes that leave the text's backslashes alone
+- lite: Run in your browser: JupyterLite on the site's own Pyodide, a button on each chapter
 - edition: version and date from CITATION.cff
 - pdf_book: the PDF's chapters, appendices and back matter; no folded code in print
 - print_ranges: no line break inside a range of years or dates in print
+- bibliography: the .bib generated from data/sources.csv, author–date labels
+- book_index: index entries for the actors and places the prose names (aliases lead to them)
 """
 
 from . import (
+    bibliography,
+    book_index,
     cell_ids,
     downloads,
     edition,
     execution_inputs,
+    figure_layouts,
+    icon_font,
+    lazy_widgets,
+    lite,
     notebook_kit,
     page_scripts,
+    page_speed,
     parallel_execution,
     pdf_book,
     print_ranges,
@@ -43,15 +57,22 @@ MODULES = (
     execution_inputs,
     parallel_execution,
     widget_js,
+    figure_layouts,
+    lazy_widgets,
     page_scripts,
+    page_speed,
+    icon_font,
     widget_state,
     smartquotes,
     reader_notebooks,
     notebook_kit,
+    lite,
     downloads,
     edition,
     pdf_book,
     print_ranges,
+    bibliography,
+    book_index,
 )
 
 

@@ -4,6 +4,7 @@ nbformat gives every cell of a notebook built from Markdown a random id, which w
 make the downloadable .ipynb differ between two builds of the same commit. Instead:
 a hash of the page's name and the cell's position, reset for every page read.
 """
+
 import hashlib
 
 _cell_ids = {"doc": "", "n": 0}
@@ -20,6 +21,7 @@ def _reset(app, docname, source):
 
 def setup(app):
     import nbformat.v4.nbbase
+
     nbformat.v4.nbbase.random_cell_id = _deterministic_cell_id
     # before execution_inputs and myst-nb read the page
     app.connect("source-read", _reset, priority=100)

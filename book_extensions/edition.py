@@ -5,6 +5,7 @@ the title page's date: the release date, not the day of the build, so rebuilds a
 identical. The package's version (pyproject.toml, through hatchling) is read from the
 same file.
 """
+
 from datetime import date
 from pathlib import Path
 

@@ -13,6 +13,7 @@ only when its own file changed, so each input is also registered as a
 dependency of the page (`env.note_dependency`): editing a CSV makes Sphinx
 reread, and the cache re-execute, every chapter that loads it, and no other.
 """
+
 import functools
 import hashlib
 import json
@@ -22,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 import afghan_relations
-from afghan_relations import load
+from afghan_relations import geography, load
 
 # The chapters' own package: its source is an input of every chapter. Not this package:
 # editing the build machinery re-executes no chapter.
@@ -33,8 +34,17 @@ DYNAMIC_LOAD = re.compile(r"\bload\.DATASETS\b|getattr\(\s*load\b")  # loads dat
 SCHEMA_FILES = ("datapackage.json", "vocabularies.csv")
 INPUTS_COMMENT = "# Inputs, for the execution cache:"
 # Libraries whose version can change what a chapter outputs (figures, tables, numbers)
-LIBRARIES = ("matplotlib", "matplotlib-inline", "numpy", "pandas", "ipywidgets", "cpi", "frictionless",
-             "ipykernel", "myst-nb")
+LIBRARIES = (
+    "matplotlib",
+    "matplotlib-inline",
+    "numpy",
+    "pandas",
+    "ipywidgets",
+    "cpi",
+    "frictionless",
+    "ipykernel",
+    "myst-nb",
+)
 
 
 _digests = {}  # (path, mtime, size, inode) of each file -> digest, for this process
@@ -55,9 +65,17 @@ def _digest(paths):
 
 
 def _resources(data_dir):
-    """{dataset name: CSV path} from the schema (datapackage.json)."""
+    """{dataset name: file} from the schema (datapackage.json), plus what the maps load.
+
+    The maps' inputs are not in the data package: the reference coordinates and the
+    vendored boundaries (afghan_relations.load.place_coordinates and .boundaries).
+    """
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: data_dir / r["path"] for r in package["resources"]}
+    resources = {r["name"]: data_dir / r["path"] for r in package["resources"]}
+    resources["place_coordinates"] = data_dir / geography.COORDINATES_FILE
+    if load.BOUNDARIES.is_file():
+        resources["boundaries"] = load.BOUNDARIES
+    return resources
 
 
 def _datasets(text, data_dir):
@@ -84,8 +102,11 @@ def _libraries():
 
 def input_files(text, data_dir):
     """Every file the chapter's output depends on: the CSVs it loads, the schema, the package."""
-    return (list(_datasets(text, data_dir).values())
-            + [data_dir / f for f in SCHEMA_FILES] + sorted(PACKAGE_DIR.glob("*.py")))
+    return (
+        list(_datasets(text, data_dir).values())
+        + [data_dir / f for f in SCHEMA_FILES]
+        + sorted(PACKAGE_DIR.glob("*.py"))
+    )
 
 
 def chapter_inputs(text, data_dir):
@@ -108,7 +129,7 @@ def key_cell_on_inputs(text, data_dir):
     if not match:
         return text
     # Skip the cell's option lines (":tags: ..." or a "---" YAML block) so the comment is code.
-    rest = text[match.end():]
+    rest = text[match.end() :]
     options = re.match(r"(---\n.*?\n---\n|(?::[^\n]*\n)*)", rest, re.S).group(0)
     stamp = inputs_stamp(text, data_dir)
     at = match.end() + len(options)

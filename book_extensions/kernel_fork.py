@@ -21,6 +21,7 @@ as for any local kernel); the zygote reports the child's exit status when it rea
 parallel_execution.py uses it for the kernels it starts; myst-nb's own executions
 (a chapter that failed in parallel) start ordinary kernels.
 """
+
 import contextlib
 import json
 import os
@@ -32,8 +33,15 @@ import sys
 # What `python -m ipykernel_launcher` imports before it creates the shell: imported here as there.
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display")
 # What the chapters import from a running kernel: imported here as if from one (see _as_in_a_kernel).
-CHAPTER_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib.figure",
-                   "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf")
+CHAPTER_MODULES = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_svg",
+    "matplotlib.backends.backend_pdf",
+)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
@@ -83,6 +91,7 @@ def _as_in_a_kernel(names):
 
 
 # The zygote (this file run as a script, with the listening socket as file descriptor argv[1])
+
 
 def _child(conn, listener, others, request):
     """In the forked child: become the kernel `python -m ipykernel_launcher <argv>` would start; never returns."""
@@ -141,7 +150,7 @@ def serve(listener):
             conn = children.pop(pid, None)
             if conn is not None:
                 with_exit = json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n"
-                with contextlib.suppress(OSError):  # the build may have stopped listening
+                with contextlib.suppress(OSError):  # the kernel manager may be gone already
                     conn.sendall(with_exit.encode())
                 conn.close()
 
@@ -180,6 +189,7 @@ def main():
 
 # The build's side
 
+
 class Zygote:
     """The zygote process, started with the build's environment, and a way to ask it for kernels."""
 
@@ -194,8 +204,9 @@ class Zygote:
         self.listener.bind(self.path)
         self.listener.listen(64)  # requests wait here while the zygote imports
         fd = self.listener.fileno()
-        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(fd)], pass_fds=[fd],
-                                        stdin=subprocess.PIPE, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), str(fd)], pass_fds=[fd], stdin=subprocess.PIPE, env=env
+        )
 
     def fork(self, argv, cwd, env, timeout=120):
         """(pid, connection on which the zygote reports its exit) of a new kernel; RuntimeError if it cannot."""
@@ -209,8 +220,9 @@ class Zygote:
         while not reply.endswith(b"\n"):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 conn.close()
-                state = "exited" if self.process.poll() is not None else "did not answer"
-                raise RuntimeError(f"the kernel zygote {state}")
+                raise RuntimeError(
+                    f"the kernel zygote {'exited' if self.process.poll() is not None else 'did not answer'}"
+                )
             if select.select([conn], [], [], 0.2)[0]:
                 chunk = conn.recv(4096)
                 if not chunk:
@@ -303,8 +315,7 @@ def kernel_manager_class(zygote):
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())
-                self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                   parent=self)
+                self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
             return await super()._async_pre_start_kernel(**kw)
 
     return ForkKernelManager

@@ -22,11 +22,9 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree):
     for js in scripts:
         attributes = getattr(js, "attributes", {})
         filename = str(getattr(js, "filename", js) or "")
-        if not thebe_on and (filename.endswith("sphinx-thebe.js")
-                             or "THEBE_JS_URL" in str(attributes.get("body", ""))):
+        if not thebe_on and (filename.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in str(attributes.get("body", ""))):
             continue
-        key = (filename, getattr(js, "priority", None),
-               tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        key = (filename, getattr(js, "priority", None), tuple(sorted((k, str(v)) for k, v in attributes.items())))
         if key not in seen:
             seen.add(key)
             unique.append(js)

@@ -26,6 +26,7 @@ notebooks from disk, without the inputs comment, so its cache keys would never m
 
 The data are validated once here, not in every kernel (see `validate_data_once`).
 """
+
 import asyncio
 import os
 import re
@@ -124,7 +125,7 @@ def source_after_handlers(app, env, docname):
 def notebook_as_myst_nb_reads_it(env, path, text):
     """(notebook, its myst-nb configuration, reader format) as myst_nb.sphinx_.Parser.parse makes them.
 
-    None if the page is not a notebook."""
+    None if the file is not a notebook."""
     from myst_nb.core.nb_to_tokens import nb_node_to_dict
     from myst_nb.core.read import create_nb_reader
 
@@ -177,7 +178,7 @@ def longest_first(jobs, cache):
 async def execute(notebook, path, nb_config, kernel_manager_class=None):
     """(seconds, error or None): the notebook executed in place.
 
-    As jupyter_cache.executors.utils.single_nb_execution, which myst-nb calls, executes it."""
+    As jupyter_cache.executors.utils.single_nb_execution does."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -188,8 +189,14 @@ async def execute(notebook, path, nb_config, kernel_manager_class=None):
     with TemporaryDirectory() as temp:
         cwd = temp if nb_config.execution_in_temp else str(Path(path).parent)
         options = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
-        client = NotebookClient(notebook, timeout=timeout, allow_errors=allow_errors, record_timing=False,
-                                resources={"metadata": {"path": os.path.abspath(cwd)}}, **options)
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            allow_errors=allow_errors,
+            record_timing=False,
+            resources={"metadata": {"path": os.path.abspath(cwd)}},
+            **options,
+        )
         start = time.perf_counter()
         try:
             await client.async_execute()
@@ -225,8 +232,11 @@ def cache_executed(cache, job, seconds):
     else:
         stage = cache.add_nb_to_project(str(job["path"]))
     NbProjectRecord.remove_tracebacks([stage.pk], cache.db)
-    return cache.cache_notebook_bundle(CacheBundleIn(job["notebook"], stage.uri, data={"execution_seconds": seconds}),
-                                       check_validity=False, overwrite=True)
+    return cache.cache_notebook_bundle(
+        CacheBundleIn(job["notebook"], stage.uri, data={"execution_seconds": seconds}),
+        check_validity=False,
+        overwrite=True,
+    )
 
 
 def uncached_notebooks(app, env, docnames, cache):
@@ -245,8 +255,9 @@ def uncached_notebooks(app, env, docnames, cache):
             continue
         except KeyError:
             pass
-        jobs.append({"docname": docname, "path": Path(path), "notebook": notebook, "nb_config": nb_config,
-                     "read_fmt": read_fmt})
+        jobs.append(
+            {"docname": docname, "path": Path(path), "notebook": notebook, "nb_config": nb_config, "read_fmt": read_fmt}
+        )
     return jobs
 
 
@@ -275,8 +286,10 @@ def _on_env_before_read_docs(app, env, docnames):
                 logger.info(f"Cached executed notebook: ID={record.pk}", location=job["docname"])
             else:
                 # myst-nb executes it again while reading and reports the error with page and cell
-                logger.info(f"Executing notebook failed ({type(error).__name__}); it runs again while read",
-                            location=job["docname"])
+                logger.info(
+                    f"Executing notebook failed ({type(error).__name__}); it runs again while read",
+                    location=job["docname"],
+                )
 
     try:
         asyncio.run(run())

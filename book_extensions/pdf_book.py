@@ -5,10 +5,12 @@
    into chapters; here the introduction stays one chapter, unnumbered as on the
    web (its figure is Fig. 1), chapters 1-8 keep their numbers, the appendices
    are lettered (Appendix A, ...) and the bibliography closes the book
-   unnumbered. The part captions of _toc.yml decide which is which.
+   unnumbered, followed by the index (LaTeX's \\printindex; the web edition's
+   page that links to its index is left out). The part captions of _toc.yml decide which is which.
 2. Code a chapter folds away on the web (`hide-input`, `hide-cell`) is left
    out of the print edition: a reader cannot unfold paper.
 """
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -36,12 +38,15 @@ class BookStructure(SphinxPostTransform):
         numbered, appendices = set(), []
         for subtree in site_map.root.subtrees:
             (numbered.update if subtree.numbered else appendices.extend)(str(i) for i in subtree.items)
-        back_matter = appendices[-1:] if appendices and "bibliograph" in appendices[-1] else []
+        back_matter = [a for a in appendices if "bibliograph" in a][-1:]
         appendices = [a for a in appendices if a not in back_matter]
 
         # The chapters Sphinx inlined in place of the root document's toctree, in order.
-        chapters = [n for n in self.document.findall(addnodes.start_of_file)
-                    if not any(isinstance(p, addnodes.start_of_file) for p in _ancestors(n))]
+        chapters = [
+            n
+            for n in self.document.findall(addnodes.start_of_file)
+            if not any(isinstance(p, addnodes.start_of_file) for p in _ancestors(n))
+        ]
         for chapter in chapters:
             chapter.parent.remove(chapter)
         for wrapper in list(self.document.findall(nodes.compound)):
@@ -59,6 +64,8 @@ class BookStructure(SphinxPostTransform):
         started_appendices = started_numbered = False
         for chapter in chapters:
             name = chapter["docname"]
+            if _is_index_page(chapter):
+                continue  # the web's link to the index; print has LaTeX's index (\printindex) at its end
             if name in numbered and not started_numbered:
                 book += _raw(r"\booknumbered")
                 started_numbered = True
@@ -73,6 +80,14 @@ class BookStructure(SphinxPostTransform):
         self.document.insert(position, book)
 
 
+INDEX_PAGE_LABEL = "book-index"  # chapters/appendix-index.md: (book-index)=
+
+
+def _is_index_page(chapter):
+    section = next(chapter.findall(nodes.section), None)
+    return section is not None and INDEX_PAGE_LABEL in section.get("ids", [])
+
+
 def _ancestors(node):
     node = node.parent
     while node is not None:
@@ -84,7 +99,7 @@ def _drop_title_prefix(chapter, prefix):
     section = next(chapter.findall(nodes.section), None)
     title = section[0] if section is not None and section.children else None
     if isinstance(title, nodes.title) and isinstance(title[0], nodes.Text) and title[0].startswith(prefix):
-        rest = str(title[0])[len(prefix):]
+        rest = str(title[0])[len(prefix) :]
         title.replace(title[0], nodes.Text(rest[:1].upper() + rest[1:]))
 
 

@@ -7,6 +7,7 @@ month's name and a digit or a month's name is set in an \\mbox, which TeX never 
 Other dashes (spaced dashes, 'Afghan–Soviet') still break where TeX likes.
 The web edition is left as it is.
 """
+
 import re
 
 from docutils import nodes
@@ -25,7 +26,7 @@ def with_unbreakable_ranges(text):
     """The text as nodes, each range's dash a raw LaTeX \\mbox; [text] itself when it has no range."""
     pieces, start = [], 0
     for match in RANGE_DASH.finditer(text):
-        pieces += [nodes.Text(text[start:match.end(1)]), nodes.raw("", UNBREAKABLE, format="latex")]
+        pieces += [nodes.Text(text[start : match.end(1)]), nodes.raw("", UNBREAKABLE, format="latex")]
         start = match.end()
     return pieces + [nodes.Text(text[start:])] if pieces else [text]
 

@@ -10,7 +10,8 @@ chapter, a reader's notebook to `_build/html/_sources/<page>.ipynb` (the page's
   cell that stops with one line when the book's package is missing or too old;
 - the prose as CommonMark: glued numbers as the values of this build (marked by a
   tooltip naming the value), `{numref}` as "Fig. 6.1", `{ref}` as the section's
-  title, `{download}` as the file's name, figure and table directives as their
+  title, `{download}` as the file's name, `{cite:p}` and its kin as the author–date
+  text the page shows, the bibliography as a list, figure and table directives as their
   numbered captions (the figure or table itself is the output of the code cell
   above them, where it is made), labels dropped;
 - every code cell with its outputs, less the input-hash comment of the execution
@@ -35,6 +36,7 @@ from sphinx.errors import ExtensionError
 from book_extensions.execution_inputs import INPUTS_COMMENT
 
 GLUE_PREFIX = "application/papermill.record/"
+KIT_NOTE_TAG = "kit-note"  # the first cell: how to run the notebook from the kit (lite.py drops it)
 ROLE = re.compile(r"\{(?P<name>[a-z][\w:-]*)\}`(?P<text>[^`]*)`")
 DIRECTIVE = re.compile(
     r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
@@ -51,9 +53,10 @@ LEFTOVER = re.compile(r"\{[a-z][\w:-]*\}`|^(`{3,}|:{3,})\{|^\([\w.:-]+\)=", re.M
 class References:
     """What the prose's cross-references resolve to in this build."""
 
-    def __init__(self, numbers, titles):
+    def __init__(self, numbers, titles, sources_csv=None):
         self.numbers = numbers  # label -> "Fig. 6.1"
         self.titles = titles  # label -> section title
+        self.sources_csv = sources_csv  # the bibliography's one source (book_extensions/bibliography.py)
 
     @classmethod
     def from_env(cls, env, config):
@@ -65,12 +68,28 @@ class References:
             for figtype, ids in env.toc_fignumbers.get(docname, {}).items():
                 if labelid in ids:
                     numbers[label] = config.numfig_format[figtype] % ".".join(map(str, ids[labelid]))
-        return cls(numbers, titles)
+        return cls(numbers, titles, Path(env.srcdir) / "data" / "sources.csv")
 
     def number(self, label, where):
         if label not in self.numbers:
             raise ExtensionError(f"{where}: no number for {{numref}} target {label!r}")
         return self.numbers[label]
+
+    def citation(self, role, keys, where):
+        from book_extensions import bibliography
+
+        names = bibliography.cited_names(self.sources_csv) if self.sources_csv else {}
+        missing = [key for key in keys if key not in names]
+        if missing:
+            raise ExtensionError(f"{where}: no source {missing[0]!r} for {{{role}}}")
+        return bibliography.cite_text(role, keys, names)
+
+    def bibliography(self, where):
+        from book_extensions import bibliography
+
+        if not self.sources_csv:
+            raise ExtensionError(f"{where}: no sources for the bibliography")
+        return bibliography.bibliography_markdown(self.sources_csv)
 
     def title(self, label, where):
         if label not in self.titles:
@@ -119,6 +138,8 @@ class Converter:
         if name == "ref":
             shown, label = _split_target(text)
             return f"“{shown or self.references.title(label, self.page)}”"
+        if name.startswith("cite:"):  # author–date, as the page shows it
+            return self.references.citation(name, [k.strip() for k in text.split(",")], self.page)
         if name == "notebook-kit":
             return text  # this notebook came in (or from) the kit
         if name == "download":
@@ -142,6 +163,10 @@ class Converter:
             return f"**{self.references.number(label, self.page)}.** {caption}{FIGURE_NOTE}"
         if name in ("glue:md", "glue:any", "glue"):
             return self.glued_markdown(arg)
+        if name == "bibliography":
+            return self.references.bibliography(self.page)
+        if name == "only":  # the reader's notebook is read on screen, like the web edition
+            return self.markdown(content) if arg == "html" else ""
         raise ExtensionError(f"{self.page}: the reader's notebook has no rule for the directive {{{name}}}")
 
     def glued_markdown(self, key):
@@ -207,7 +232,7 @@ def header_cells(title, version, kit_name):
         '                     "the book\'s notebook kit run `pip install -r requirements.txt`") from None\n'
         f'afghan_relations.require("{version}")'
     )
-    return [nbformat.v4.new_markdown_cell(note), nbformat.v4.new_code_cell(check)]
+    return [nbformat.v4.new_markdown_cell(note, metadata={"tags": [KIT_NOTE_TAG]}), nbformat.v4.new_code_cell(check)]
 
 
 def reader_notebook(executed, page, title, version, kit_name, references):

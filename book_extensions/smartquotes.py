@@ -9,6 +9,7 @@ holding a Windows path or LaTeX. docutils offers no setting for that step, so th
 extension replaces its `processEscapes` with one that keeps the text unchanged; quotes
 and dashes are still educated.
 """
+
 from docutils.utils import smartquotes
 
 

@@ -14,6 +14,7 @@ Sphinx runs, not in `html_static_path`, and the widget files in `_static/` are
 taken out of `html_js_files` again. The 3.6 MB manager loads only where myst-nb
 asks for it.
 """
+
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -36,8 +37,11 @@ def add_vendored_static(app):
 
 
 def keep_widget_js_off_other_pages(app, config):
-    config.html_js_files = [js for js in config.html_js_files
-                            if not str(js[0] if isinstance(js, tuple) else js).startswith(f"{WIDGET_DIR}/")]
+    config.html_js_files = [
+        js
+        for js in config.html_js_files
+        if not str(js[0] if isinstance(js, tuple) else js).startswith(f"{WIDGET_DIR}/")
+    ]
 
 
 def setup(app):

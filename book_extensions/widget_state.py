@@ -8,6 +8,7 @@ labels come from the data (actor names, period labels). JSON may write any chara
 of a string as \\uXXXX, so `<` becomes `\\u003c`: the browser never sees a tag, and
 the widget manager's JSON.parse gives back the same text.
 """
+
 from sphinx.builders.html._assets import _JavaScript
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

@@ -91,6 +91,7 @@ def copy_tree(dest, root=ROOT):
         shutil.copytree(vendor, dest / "_build" / "vendor")
     else:
         subprocess.run([sys.executable, "tools/vendor_js.py"], cwd=dest, check=True)
+        subprocess.run([sys.executable, "tools/vendor_boundaries.py"], cwd=dest, check=True)
     # the book's wheel, which the notebook kit carries (`make wheel`, part of `make book`)
     wheel = root / "_build" / "wheel"
     if not wheel.is_dir():

@@ -3,6 +3,7 @@
 Values are recomputed here from the CSVs with the standard library, independently of the
 book's package, so a bug in `afghan_relations` cannot make prose and test agree by accident.
 """
+
 import csv
 import datetime as dt
 import json
@@ -19,8 +20,9 @@ HTML = REPO / "_build" / "html"
 EXECUTED = REPO / "_build" / "jupyter_execute" / "chapters"
 CHAPTERS = sorted((REPO / "chapters").glob("*.md"))
 
-pytestmark = pytest.mark.skipif(not (HTML / "index.html").exists() or not EXECUTED.exists(),
-                                reason="the book is not built: run `make book` first")
+pytestmark = pytest.mark.skipif(
+    not (HTML / "index.html").exists() or not EXECUTED.exists(), reason="the book is not built: run `make book` first"
+)
 
 
 def rows(name):
@@ -49,8 +51,10 @@ def figures_of(page):
     found = {}
     for figure in soup.find_all("figure", id=True):
         img, caption = figure.find("img"), figure.find("figcaption")
-        found[figure["id"]] = {"img": dict(img.attrs) if img else None,
-                               "caption": caption.get_text() if caption else ""}
+        found[figure["id"]] = {
+            "img": dict(img.attrs) if img else None,
+            "caption": caption.get_text() if caption else "",
+        }
     return found
 
 
@@ -92,27 +96,40 @@ def test_every_narrative_and_analytical_chapter_has_a_figure():
 
 def test_aid_figure_shows_the_stated_amounts():
     text = svg_text(figures_of("06-aid-flows")["fig-aid-russia"])
-    for label in ("more than $1 billion, 1954–1978", "$800 million, from 1979", "$200 million, 1973",
-                  "$30 million, October 2005"):
+    for label in (
+        "more than $1 billion, 1954–1978",
+        "$800 million, from 1979",
+        "$200 million, 1973",
+        "$30 million, October 2005",
+    ):
         assert label in text
-    unpriced = [r for r in rows("aid_flows") if not r["amount_best"]
-                and any(d in {"XRE", "XSR", "SUN", "RUS"} for d in r["donor"].split("|"))
-                and any(x == "AFG" or x.startswith("AFG-") or x == "ORG-NORTHERN-ALLIANCE"
-                        for x in r["recipient"].split("|"))]
+    unpriced = [
+        r
+        for r in rows("aid_flows")
+        if not r["amount_best"]
+        and any(d in {"XRE", "XSR", "SUN", "RUS"} for d in r["donor"].split("|"))
+        and any(x == "AFG" or x.startswith("AFG-") or x == "ORG-NORTHERN-ALLIANCE" for x in r["recipient"].split("|"))
+    ]
     for flow in unpriced:  # every flow without an amount is drawn and labelled
-        assert flow["description"].replace("'", "&#39;").replace("&", "&amp;")[:30] in text or \
-            flow["description"][:30] in text
+        assert (
+            flow["description"].replace("'", "&#39;").replace("&", "&amp;")[:30] in text
+            or flow["description"][:30] in text
+        )
 
 
 def test_treaty_figure_legend_counts_equal_the_data():
     text = svg_text(figures_of("07-treaty-counts")["fig-treaty-counts"])
     treaties = rows("treaties")
     russian = {"XRE", "XSR", "SUN", "RUS"}
+
     def afghan(actor):
         return actor == "AFG" or actor.startswith("AFG-")
 
-    with_russia = sum(1 for t in treaties if {t["party_a"], t["party_b"]} & russian
-                      and any(afghan(p) for p in (t["party_a"], t["party_b"])))
+    with_russia = sum(
+        1
+        for t in treaties
+        if {t["party_a"], t["party_b"]} & russian and any(afghan(p) for p in (t["party_a"], t["party_b"]))
+    )
     about_afghanistan = sum(1 for t in treaties if t["about"] == "AFG")
     assert f"Russia / USSR ({with_russia})" in text
     assert f"Britain–Russia about Afghanistan ({about_afghanistan})" in text
@@ -121,8 +138,17 @@ def test_treaty_figure_legend_counts_equal_the_data():
 
 def test_recognition_ladder_names_every_state_it_claims():
     text = svg_text(figures_of("08-recognition")["fig-recognition-ladder"])
-    for state in ("Russia", "Kazakhstan", "Kyrgyzstan", "China", "Pakistan", "United Arab Emirates",
-                  "Tajikistan", "United States", "United Nations"):
+    for state in (
+        "Russia",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "China",
+        "Pakistan",
+        "United Arab Emirates",
+        "Tajikistan",
+        "United States",
+        "United Nations",
+    ):
         assert state in text
     assert "1st" in text
 
@@ -141,14 +167,20 @@ def test_glued_numbers_equal_values_recomputed_from_the_csvs():
 
     recognition = glued("08-recognition")
     by_id = {s["step_id"]: s for s in steps}
-    formal = min((s for s in steps if s["act"] == "formal_recognition" and s["target"] == "AFG-IEA"),
-                 key=lambda s: s["date_min"])
+    formal = min(
+        (s for s in steps if s["act"] == "formal_recognition" and s["target"] == "AFG-IEA"), key=lambda s: s["date_min"]
+    )
     assert recognition["recognizer"] == "Russia" and formal["actor"] == "RUS"
     credentials = next(s for s in steps if s["act"] == "credentials_accepted")
-    assert int(recognition["days_recognition_to_credentials"]) == \
-        (day(credentials["date_min"]) - day(formal["date_min"])).days == 197
-    assert int(recognition["days_charge_to_recognition"]) == \
-        (day(formal["date_min"]) - day(by_id["RS014"]["date_min"])).days
+    assert (
+        int(recognition["days_recognition_to_credentials"])
+        == (day(credentials["date_min"]) - day(formal["date_min"])).days
+        == 197
+    )
+    assert (
+        int(recognition["days_charge_to_recognition"])
+        == (day(formal["date_min"]) - day(by_id["RS014"]["date_min"])).days
+    )
     assert int(recognition["n_order_claims"]) == sum(1 for s in steps if s["order_claim"])
 
 
@@ -156,14 +188,16 @@ def test_generated_tables_have_as_many_rows_as_the_data():
     def table_rows(page, name):
         html = (HTML / "chapters" / f"{page}.html").read_text(encoding="utf-8")
         start = html.index(f'id="{name}"')
-        body = html[start:html.index("</table>", start)]
+        body = html[start : html.index("</table>", start)]
         return body.count("<tr") - 1  # minus the header row
+
     assert table_rows("appendix-chronology", "tbl-chronology") == len(rows("events"))
     assert table_rows("appendix-discrepancies", "tbl-claims") == len(rows("claims"))
     assert table_rows("07-treaty-counts", "tbl-treaties") == len(rows("treaties"))
     assert table_rows("06-aid-flows", "tbl-aid-amounts") == sum(1 for r in rows("aid_flows") if r["amount_best"])
-    assert table_rows("appendix-data", "tbl-datasets") == len(json.loads(
-        (REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+    assert table_rows("appendix-data", "tbl-datasets") == len(
+        json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    )
 
 
 def test_discrepancy_appendix_explains_every_claim():
@@ -173,8 +207,12 @@ def test_discrepancy_appendix_explains_every_claim():
         for curly, straight in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
             text = text.replace(curly, straight)
         return " ".join(text.replace('"', "").split())
-    page = plain(html_lib.unescape(re.sub(r"<[^>]+>", "", (HTML / "chapters" / "appendix-discrepancies.html")
-                                          .read_text(encoding="utf-8"))))
+
+    page = plain(
+        html_lib.unescape(
+            re.sub(r"<[^>]+>", "", (HTML / "chapters" / "appendix-discrepancies.html").read_text(encoding="utf-8"))
+        )
+    )
     for claim in rows("claims"):
         assert plain(claim["reason"]) in page, claim["claim_id"]
         assert plain(claim["evidence"]) in page, claim["claim_id"]
@@ -182,9 +220,9 @@ def test_discrepancy_appendix_explains_every_claim():
 
 @pytest.mark.parametrize("page, views", [("06-aid-flows", 4), ("08-recognition", 13), ("appendix-chronology", 17)])
 def test_explorer_state_is_embedded_for_reading_without_a_kernel(page, views):
-    html = (HTML / "chapters" / f"{page}.html").read_text(encoding="utf-8")
-    state = json.loads(re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
-                                 html, re.S).group(1))
+    # the page's widget state, moved out of the page by book_extensions/lazy_widgets.py
+    script = (HTML / "_static" / "widget-state" / f"chapters--{page}.js").read_text(encoding="utf-8")
+    state = json.loads(re.search(r"JSON\.stringify\((.*?)\);\n", script, re.S).group(1))
     models = state["state"].values()
     images = [m for m in models if m["model_name"] == "HTMLModel" and "<img" in m["state"].get("value", "")]
     assert len(images) == views
@@ -238,7 +276,9 @@ def test_no_table_or_figure_shows_a_date_code():
     found, seen = [], 0
     for where, text in shown_texts():
         seen += 1
-        found += [f"{where}: {m.group()!r} in ...{text[max(0, m.start() - 40):m.end() + 20]!r}"
-                  for m in DATE_CODE.finditer(text)]
+        found += [
+            f"{where}: {m.group()!r} in ...{text[max(0, m.start() - 40) : m.end() + 20]!r}"
+            for m in DATE_CODE.finditer(text)
+        ]
     assert seen > 50, "too few tables and figures found: is the book built?"
     assert not found, "\n".join(found[:20])

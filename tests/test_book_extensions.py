@@ -50,6 +50,12 @@ def test_one_setup_connects_every_job(fixture_book):
         "downloads",
         "widget_state",
         "edition",
-    }  # pdf_book adds post-transforms
+        "bibliography",
+        "lazy_widgets",
+        "page_speed",
+        "icon_font",
+        "lite",
+    }  # pdf_book adds post-transforms, book_index a transform
     assert {t.__name__ for t in app.registry.get_post_transforms()} >= {"BookStructure", "DropFoldedCode"}
+    assert "IndexMentions" in {t.__name__ for t in app.registry.get_transforms()}
     assert app.config.version == "1.0"

@@ -4,6 +4,7 @@ The book must be complete (every page in _toc.yml), strict (built with warnings 
 errors) and readable offline: no page loads anything from another host, and widget
 pages use the vendored require.js and ipywidgets manager (tools/vendor_js.py).
 """
+
 import os
 import re
 import shutil
@@ -26,15 +27,34 @@ pytestmark = pytest.mark.skipif(
 
 
 def pages():
-    """The book's HTML pages (not the theme's template fragments under _static/)."""
-    return sorted(p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] not in ("_static", "_sources"))
+    """The book's HTML pages (not the theme's template fragments under _static/, nor the in-browser
+    Jupyter under lite/, which needs http and tests/test_lite.py checks)."""
+    return sorted(
+        p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] not in ("_static", "_sources", "lite")
+    )
 
 
 # The URLs a browser fetches by itself when it opens a page: (tag, attribute) of each kind of load.
-LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src",
-           "audio": "src", "video": "src", "embed": "src", "object": "data"}
-LOADING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut",
-                     "apple-touch-icon", "manifest", "prefetch"}
+LOADING = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "audio": "src",
+    "video": "src",
+    "embed": "src",
+    "object": "data",
+}
+LOADING_LINK_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "manifest",
+    "prefetch",
+}
 
 
 def loaded_urls(page):
@@ -75,8 +95,7 @@ def test_built_with_warnings_as_errors():
 def test_no_page_loads_from_another_host():
     external = {}
     for page in pages():
-        urls = [f"<{tag}> {url}" for tag, url in loaded_urls(page)
-                if re.match(r"(https?:)?//", url, re.I)]
+        urls = [f"<{tag}> {url}" for tag, url in loaded_urls(page) if re.match(r"(https?:)?//", url, re.I)]
         if urls:
             external[str(page.relative_to(HTML))] = urls
     assert not external, f"pages that fetch from other hosts: {external}"
@@ -94,8 +113,11 @@ def test_widget_javascript_is_vendored_and_used():
     for page in pages():
         (with_widgets if WIDGET_STATE in page.read_text(encoding="utf-8") else without).append(page)
     for page in with_widgets:
-        scripts = [Path(url.split("?")[0]).name for tag, url in loaded_urls(page)
-                   if tag == "script" and "_static/ipywidgets/" in url]
+        scripts = [
+            Path(url.split("?")[0]).name
+            for tag, url in loaded_urls(page)
+            if tag == "script" and "_static/ipywidgets/" in url
+        ]
         # In this order: the config, require.js, then the manager that defines AMD modules.
         assert scripts == list(WIDGET_JS), f"{page.relative_to(HTML)} loads {scripts}"
     for page in without:
@@ -138,8 +160,10 @@ def test_pages_work_offline_in_a_browser():
                         r.abort()
 
                 page.route("**/*", route)
-                page.on("requestfailed",
-                        lambda r, failed=failed, outside=outside: r.url not in outside and failed.append(r.url))
+                page.on(
+                    "requestfailed",
+                    lambda r, failed=failed, outside=outside: r.url not in outside and failed.append(r.url),
+                )
                 page.goto(page_path.as_uri(), wait_until="load")
                 views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
                 if WIDGET_STATE in page_path.read_text(encoding="utf-8") and views:

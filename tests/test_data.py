@@ -1,4 +1,5 @@
 """The data say what the sources say: provenance, integrity and hand-written spot checks."""
+
 import pandas as pd
 import pytest
 
@@ -6,11 +7,28 @@ from afghan_relations import analysis, load
 
 pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
 
-DATASETS_WITH_EVIDENCE = ["sources", "actors", "places", "aliases", "events", "treaties",
-                          "aid_flows", "recognition_steps", "claims"]
-ID_COLUMNS = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",
-              "recognition_steps": "step_id", "claims": "claim_id", "actors": "actor_id",
-              "places": "place_id", "aliases": "alias_id", "sources": "source"}
+DATASETS_WITH_EVIDENCE = [
+    "sources",
+    "actors",
+    "places",
+    "aliases",
+    "events",
+    "treaties",
+    "aid_flows",
+    "recognition_steps",
+    "claims",
+]
+ID_COLUMNS = {
+    "events": "event_id",
+    "treaties": "treaty_id",
+    "aid_flows": "flow_id",
+    "recognition_steps": "step_id",
+    "claims": "claim_id",
+    "actors": "actor_id",
+    "places": "place_id",
+    "aliases": "alias_id",
+    "sources": "source",
+}
 DATED = ["events", "treaties", "aid_flows", "recognition_steps"]
 
 
@@ -28,8 +46,11 @@ def seed_texts():
 @pytest.mark.parametrize("name", DATASETS_WITH_EVIDENCE)
 def test_every_evidence_phrase_is_verbatim_in_its_source(name, seed_texts):
     table = getattr(load, name)()
-    missing = [(row[ID_COLUMNS[name]], row["evidence"]) for _, row in table.iterrows()
-               if row["evidence"] not in seed_texts[row["source"]]]
+    missing = [
+        (row[ID_COLUMNS[name]], row["evidence"])
+        for _, row in table.iterrows()
+        if row["evidence"] not in seed_texts[row["source"]]
+    ]
     assert missing == []
 
 
@@ -40,8 +61,9 @@ def test_evidence_is_short(name):
 
 
 def test_unrelated_block_of_002_is_not_used(seed_texts):
-    related = load.seeds_dir().joinpath("002_37211eb2e83045b7.txt").read_text(encoding="utf-8").split(
-        "Related Articles")[1]
+    related = (
+        load.seeds_dir().joinpath("002_37211eb2e83045b7.txt").read_text(encoding="utf-8").split("Related Articles")[1]
+    )
     assert "chloropicrin" in related  # the block exists and is about something else
     for name in DATASETS_WITH_EVIDENCE:
         table = getattr(load, name)()
@@ -95,6 +117,7 @@ def test_events_cover_the_whole_story_from_1837_to_january_2026():
 
 
 # Spot checks, written by hand from the source texts.
+
 
 def test_1921_friendship_treaty_with_soviet_russia():
     t = load.treaties().set_index("treaty_id")
@@ -161,7 +184,10 @@ def test_russian_terrorist_listing_2003_and_delisting_april_2025():
     steps = load.recognition_steps()
     russia = steps[(steps["actor"] == "RUS") & (steps["target"] == "ORG-TALIBAN")]
     assert list(russia.sort_values("date_min")["act"]) == [
-        "terrorist_listing", "delisting_announced", "terrorist_delisting"]
+        "terrorist_listing",
+        "delisting_announced",
+        "terrorist_delisting",
+    ]
     assert list(russia.sort_values("date_min")["date"]) == ["2003", "2024-05-28", "2025-04"]
 
 
@@ -183,10 +209,16 @@ def test_dates_keep_their_precision_and_are_never_padded():
 
 # Conflicts between sources.
 
+
 def test_preferred_claims_are_the_values_in_the_main_tables():
     claims = load.claims()
-    keys = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",
-            "recognition_steps": "step_id", "actors": "actor_id"}
+    keys = {
+        "events": "event_id",
+        "treaties": "treaty_id",
+        "aid_flows": "flow_id",
+        "recognition_steps": "step_id",
+        "actors": "actor_id",
+    }
     for claim in claims[claims["rank"] == "preferred"].itertuples():
         table = getattr(load, claim.record_table)().set_index(keys[claim.record_table])
         held = table.loc[claim.record_id, claim.field]

@@ -3,6 +3,7 @@ parser of its target (MyST into a docutils tree, matplotlib's SVG, an HTML parse
 
 The book-wide check, a build with hostile cells in every text column, is tests/test_hostile_cells.py.
 """
+
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -61,8 +62,15 @@ def as_text(value):
 
 def doctree(source):
     """The docutils tree MyST makes of `source`, as Sphinx would (then Sphinx escapes it for HTML and LaTeX)."""
-    return publish_doctree(source, parser=Parser(), settings_overrides={
-        "myst_enable_extensions": MYST_EXTENSIONS, "myst_dmath_allow_digits": False, "report_level": 5})
+    return publish_doctree(
+        source,
+        parser=Parser(),
+        settings_overrides={
+            "myst_enable_extensions": MYST_EXTENSIONS,
+            "myst_dmath_allow_digits": False,
+            "report_level": 5,
+        },
+    )
 
 
 def markup_in(node, allowed=(nodes.entry, nodes.paragraph, nodes.Text, nodes.list_item)):
@@ -175,6 +183,7 @@ def test_widget_state_script_is_rewritten_and_others_are_left_alone():
     from types import SimpleNamespace
 
     from sphinx.builders.html._assets import _JavaScript
+
     body = json.dumps({"label": "</script><img src=x onerror=alert(1)>"})
     state = _JavaScript(None, priority=500, type=WIDGET_STATE, body=body)
     other = _JavaScript(None, priority=500, body="if (a < b) {}")

@@ -1,6 +1,7 @@
 """How the build executes chapters: data validated once per build, and kernels forked from a warm process
 (book_extensions/parallel_execution.py, book_extensions/kernel_fork.py). The build itself, cold and
 incremental, is tested in tests/test_rebuild.py."""
+
 import asyncio
 import json
 import os
@@ -24,8 +25,8 @@ def fresh_loader(monkeypatch):
     monkeypatch.setattr(load, "_validated", {})
     monkeypatch.delenv(load.VALIDATED_ENV, raising=False)
     calls = []
-    original = load.validate_package
-    monkeypatch.setattr(load, "validate_package", lambda folder: calls.append(folder) or original(folder))
+    original = load._validate
+    monkeypatch.setattr(load, "_validate", lambda folder: calls.append(folder) or original(folder))
     return calls
 
 
@@ -93,9 +94,13 @@ def run_probe(tmp_path, manager_class=None):
     """What a kernel started the usual way, or forked, says about itself."""
     from nbclient import NotebookClient
 
-    nb = new_notebook(cells=[new_code_cell(PROBE), new_code_cell("import matplotlib.pyplot as plt\n"
-                                                                  "fig, ax = plt.subplots(); ax.plot([0, 1]); fig")],
-                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        cells=[
+            new_code_cell(PROBE),
+            new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots(); ax.plot([0, 1]); fig"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     options = {"kernel_manager_class": manager_class} if manager_class else {}
     client = NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(tmp_path)}}, **options)
     asyncio.run(client.async_execute())

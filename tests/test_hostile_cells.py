@@ -22,6 +22,7 @@ markup (tests/test_escaping.py covers quotes with the MyST parser alone).
 
 Slow (a cold HTML build and a PDF build of the copy, some minutes on 2 cores).
 """
+
 import csv
 import io
 import json
@@ -110,8 +111,11 @@ def poison(data):
         expect[TAGS[name]].add("04-taliban-return")
 
     treaties = rows(data / "treaties.csv")
-    edit_csv(data / "treaties.csv", "treaty_id", {treaties[0]["treaty_id"]: {"name": cell("pipe")},
-                                                  treaties[-1]["treaty_id"]: {"name": cell("role")}})
+    edit_csv(
+        data / "treaties.csv",
+        "treaty_id",
+        {treaties[0]["treaty_id"]: {"name": cell("pipe")}, treaties[-1]["treaty_id"]: {"name": cell("role")}},
+    )
     expect[TAGS["pipe"]].add("07-treaty-counts")
     expect[TAGS["role"]].add("07-treaty-counts")
 
@@ -128,22 +132,25 @@ def poison(data):
     edit_csv(data / "periods.csv", "period", {periods[1]["period"]: {"label": cell("img") + " $z$"}})
 
     sources = rows(data / "sources.csv")
-    edit_csv(data / "sources.csv", "source", {sources[0]["source"]: {"title": cell("link"),
-                                                                   "publisher": cell("emphasis")}})
+    edit_csv(
+        data / "sources.csv", "source", {sources[0]["source"]: {"title": cell("link"), "publisher": cell("emphasis")}}
+    )
     for name in ("link", "emphasis"):
         expect[TAGS[name]] |= {"intro", "appendix-bibliography"}
 
     # a stated order of a step between Russia and Afghanistan: a table row and a label of the history figure
     steps = rows(data / "recognition_steps.csv")
-    claimed = next(s["step_id"] for s in steps if s["order_rank"] and s["actor"] == "RUS"
-                   and s["act"] in HISTORY_ACTS)
+    claimed = next(s["step_id"] for s in steps if s["order_rank"] and s["actor"] == "RUS" and s["act"] in HISTORY_ACTS)
     edit_csv(data / "recognition_steps.csv", "step_id", {claimed: {"order_claim": cell("backtick")}})
     expect[TAGS["backtick"]].add("08-recognition")
 
     claims = rows(data / "claims.csv")
     not_a_date = next(c["claim_id"] for c in claims if c["field"] not in ("date", "period", "published"))
-    edit_csv(data / "claims.csv", "claim_id", {
-        not_a_date: {"value": cell("fence")}, claims[0]["claim_id"]: {"reason": cell("directive")}})
+    edit_csv(
+        data / "claims.csv",
+        "claim_id",
+        {not_a_date: {"value": cell("fence")}, claims[0]["claim_id"]: {"reason": cell("directive")}},
+    )
     expect[TAGS["fence"]].add("appendix-discrepancies")
     expect[TAGS["directive"]].add("appendix-discrepancies")
     return expect
@@ -156,8 +163,9 @@ def hostile(tmp_path_factory):
     copy_tree(folder, ROOT)
     expect = poison(folder / "data")
     env = env_for(folder)
-    check = subprocess.run([sys.executable, "-m", "afghan_relations", "validate"], cwd=folder, env=env,
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "afghan_relations", "validate"], cwd=folder, env=env, capture_output=True, text=True
+    )
     assert check.returncode == 0, f"the hostile cells should pass validation (they are text):\n{check.stderr}"
     for command in (HTML_BUILD, PDF_BUILD):
         proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
@@ -206,8 +214,9 @@ def test_widget_state_reads_back_with_the_cells_as_text(hostile):
     checked = 0
     for page in sorted(hostile["html"].rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        for body in re.findall(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>',
-                               text, flags=re.S | re.I):
+        for body in re.findall(
+            r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', text, flags=re.S | re.I
+        ):
             assert "<" not in body, f"{page.name}: a '<' in the widget state could end its script"
             labels = json.dumps(json.loads(body))  # the whole body is one JSON document
             if "08-recognition" in page.name:
@@ -241,8 +250,9 @@ def test_no_file_is_copied_into_the_site_by_a_cell(hostile):
 
 
 def pdf_text(pdf, *options):
-    return subprocess.run(["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 # pdftotext writes TeX's glyphs for \textasciitilde and \textasciicircum as the spacing accents.

@@ -136,13 +136,15 @@ def images(notebook):
 
 
 def glued(notebook):
-    """{name: text/plain} of the values a notebook showed under a name (figures, numbers, tables)."""
-    return {
-        o.metadata["scrapbook"]["name"]: o.data["text/plain"]
-        for c in notebook.cells
-        for o in c.get("outputs", [])
-        if "scrapbook" in o.get("metadata", {})
-    }
+    """{name: text/plain} of the values a notebook glued under a name (figures, numbers, tables), shown
+    or not (a figure's phone layout is glued unshown: its MIME types carry myst-nb's prefix)."""
+    found = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if scrapbook:
+                found[scrapbook["name"]] = output.data.get(scrapbook.get("mime_prefix", "") + "text/plain")
+    return found
 
 
 def built_glue(stem):

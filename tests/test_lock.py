@@ -1,5 +1,6 @@
 """The locked environment: requirements.lock matches requirements.txt, pins and hashes every package,
 and is what is installed (`make env`: uv pip sync --require-hashes)."""
+
 import hashlib
 import re
 from importlib import metadata
@@ -39,16 +40,20 @@ def locked():
         spec = first.rstrip(" \\")
         name, _, rest = spec.partition("==")
         version, _, marker = rest.partition(" ; ")
-        out[canonicalize_name(name)] = (version.strip(), Marker(marker) if marker else None,
-                                        re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+        out[canonicalize_name(name)] = (
+            version.strip(),
+            Marker(marker) if marker else None,
+            re.findall(r"--hash=sha256:([0-9a-f]{64})", block),
+        )
     return out
 
 
 def test_lock_was_made_from_this_requirements_txt():
     recorded = re.search(r"^# requirements.txt sha256: ([0-9a-f]{64})$", LOCK.read_text(encoding="utf-8"), re.M)
     assert recorded, "requirements.lock has no requirements.txt hash: run `make lock`"
-    assert recorded.group(1) == hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest(), \
+    assert recorded.group(1) == hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest(), (
         "requirements.txt changed since requirements.lock was made: run `make lock`"
+    )
 
 
 def test_every_direct_pin_is_locked_at_its_version():

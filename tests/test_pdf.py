@@ -7,6 +7,7 @@ their print note, no code cells, and the web edition links to the PDF. What is e
 is read from the repository (_toc.yml, chapter sources, CITATION.cff, _config.yml) and
 from the built HTML book, not written down here.
 """
+
 import re
 import shutil
 import subprocess
@@ -29,12 +30,29 @@ HTML = ROOT / "_build" / "html"
 PDF_IN_HTML = HTML / "_static" / PDF.name  # where `make pdf` copies it
 
 # What the PDF is built from: a PDF older than any of these is stale.
-SOURCES = [ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "CITATION.cff", ROOT / "book_extensions" / "pdf_book.py",
-           *ROOT.glob("chapters/*.md"), *ROOT.glob("data/*"), *ROOT.glob("afghan_relations/*.py")]
+SOURCES = [
+    ROOT / "_config.yml",
+    ROOT / "_toc.yml",
+    ROOT / "CITATION.cff",
+    ROOT / "book_extensions" / "pdf_book.py",
+    *ROOT.glob("chapters/*.md"),
+    *ROOT.glob("data/*"),
+    *ROOT.glob("afghan_relations/*.py"),
+    *ROOT.glob("data/reference/*"),
+    *ROOT.glob("book_extensions/*.py"),
+]
 PAGES = range(35, 81)  # about 50 pages in January 2026; far outside means chapters lost or a layout gone wrong
 OVERFULL_LIMIT_PT = 5.0  # a line sticking out further than this is visibly off the text block
-WIDGET_LEFTOVERS = ("Loading", "VBox(", "HBox(", "Dropdown(", "Stack(", "HTML(value", "widget-view",
-                    "application/vnd.jupyter")
+WIDGET_LEFTOVERS = (
+    "Loading",
+    "VBox(",
+    "HBox(",
+    "Dropdown(",
+    "Stack(",
+    "HTML(value",
+    "widget-view",
+    "application/vnd.jupyter",
+)
 
 
 def _skip_reason():
@@ -72,14 +90,21 @@ def squeeze(text):
 def toc_parts():
     """[(caption, numbered, [docname, ...]), ...] from _toc.yml."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [(part.get("caption"), part.get("numbered", False), [c["file"] for c in part["chapters"]])
-            for part in toc["parts"]], toc["root"]
+    return [
+        (part.get("caption"), part.get("numbered", False), [c["file"] for c in part["chapters"]])
+        for part in toc["parts"]
+    ], toc["root"]
 
 
 def title_of(docname):
     """A chapter's title: the first level-1 heading of its source, Markdown marks removed."""
     text = (ROOT / f"{docname}.md").read_text(encoding="utf-8")
     return re.sub(r"[*_`]", "", re.search(r"^# (.+)$", text, re.M).group(1)).strip()
+
+
+def is_index_page(docname):
+    """The web's page linking to the index (label book-index): in print, LaTeX's own index, unnumbered."""
+    return "(book-index)=" in (ROOT / f"{docname}.md").read_text(encoding="utf-8")
 
 
 def expected_headings():
@@ -93,12 +118,16 @@ def expected_headings():
             if numbered:
                 number += 1
                 headings.append((str(number), title))
-            elif "bibliograph" in doc:
+            elif "bibliograph" in doc or is_index_page(doc):
                 headings.append(("", title))
             else:
                 letter += 1
-                headings.append((chr(ord("A") + letter - 1), title.removeprefix("Appendix: ").capitalize()
-                                 if title.startswith("Appendix: ") else title))
+                headings.append(
+                    (
+                        chr(ord("A") + letter - 1),
+                        title.removeprefix("Appendix: ").capitalize() if title.startswith("Appendix: ") else title,
+                    )
+                )
     return headings
 
 
@@ -121,8 +150,12 @@ def html_captions():
 def test_title_page_has_title_authors_version_and_date():
     first = squeeze(pages()[0])
     released = date.fromisoformat(str(CITATION["date-released"]))
-    for part in (CONFIG["title"], CONFIG["author"], f"Version {CITATION['version']}",
-                 f"{released.day} {released:%B %Y}"):
+    for part in (
+        CONFIG["title"],
+        CONFIG["author"],
+        f"Version {CITATION['version']}",
+        f"{released.day} {released:%B %Y}",
+    ):
         assert squeeze(part) in first, f"{part!r} not on the title page"
     info = run("pdfinfo", str(PDF))
     assert re.search(r"^Title:\s+" + re.escape(CONFIG["title"]) + "$", info, re.M)
@@ -131,7 +164,7 @@ def test_title_page_has_title_authors_version_and_date():
 def test_contents_lists_every_chapter_numbered_as_on_the_web():
     contents = next((i for i, text in enumerate(pages()[:4]) if "Contents" in text.title()), None)
     assert contents is not None, "no Contents page among the first four"
-    toc = squeeze("".join(pages()[contents:contents + 3]))
+    toc = squeeze("".join(pages()[contents : contents + 3]))
     for label, title in expected_headings():
         assert squeeze(label + title) in toc, f"{label} {title!r} not in the table of contents"
 
@@ -197,8 +230,10 @@ def test_long_tables_break_across_pages():
 
 def test_no_line_runs_off_the_page():
     log = LOG.read_text(encoding="utf-8", errors="replace")  # the last xelatex run's
-    overfull = [(float(pt), lines) for pt, lines in
-                re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\) .*?lines (\d+--\d+)", log)]
+    overfull = [
+        (float(pt), lines)
+        for pt, lines in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\) .*?lines (\d+--\d+)", log)
+    ]
     too_wide = [f"{pt:.1f}pt at {TEX.name} lines {lines}" for pt, lines in overfull if pt > OVERFULL_LIMIT_PT]
     assert not too_wide, "text sticks out of the text block:\n" + "\n".join(too_wide)
 
@@ -212,12 +247,13 @@ def test_no_date_is_broken_at_a_hyphen_or_dash():
     # -raw: the text in the order TeX set it, so a table cell's lines follow each other
     text = run("pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-")
     assert re.search(r"[0-9]{4}\u2013[0-9]{4}", text), "expected year ranges such as 1924–1925 in the PDF"
-    broken = [text[max(0, m.start() - 30):m.end() + 10] for m in BROKEN_DATE.finditer(text)]
+    broken = [text[max(0, m.start() - 30) : m.end() + 10] for m in BROKEN_DATE.finditer(text)]
     assert not broken, "dates broken across lines:\n" + "\n---\n".join(broken)
 
 
 def test_widgets_print_as_their_note():
     from afghan_relations.widgets import PRINT_NOTE
+
     text = "".join(pages())
     for leftover in WIDGET_LEFTOVERS:
         assert leftover not in text, f"widget output in the PDF: {leftover!r}"
@@ -241,3 +277,46 @@ def test_web_edition_links_to_this_pdf():
         links = re.findall(r'href="([^"]*' + re.escape(PDF.name) + ')"', page.read_text(encoding="utf-8"))
         assert links, f"{page.name} does not link to the PDF"
         assert all((page.parent / link).resolve() == PDF_IN_HTML.resolve() for link in links), links
+
+
+def test_bibliography_lists_every_source_and_the_text_cites_author_date():
+    import csv
+
+    with (ROOT / "data" / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        sources = list(csv.DictReader(handle))
+    # The Bibliography chapter's first page (its running header is not at the top of the page)
+    start = min(
+        i
+        for i, text in enumerate(pages())
+        if i > len(pages()) / 2 and squeeze(text.lstrip()).startswith(squeeze("Bibliography"))
+    )
+    back = squeeze("".join(pages()[start:]))
+    for row in sources:
+        assert squeeze(row["title"]) in back, row["source"]
+        assert squeeze(row["source"]) in back, row["source"]
+    body = squeeze("".join(pages()[:start]))
+    for citation in ("(Wikipedia contributors, 2026)", "(Al Jazeera, 2025)", "(RT, 2025)"):
+        assert squeeze(citation) in body, citation
+
+
+def test_index_closes_the_book_with_page_numbers_and_alias_references():
+    import csv
+
+    last = [
+        i
+        for i, text in enumerate(pages())
+        if i > len(pages()) / 2 and squeeze(text.lstrip()).startswith(squeeze("Index"))
+    ]
+    assert last, "no Index page"
+    index = "\n".join(pages()[last[0] :])
+    count = len(pages())
+    for term in ("Kabul", "Gul Hasan", "Mazar-e-Sharif", "Emomali Rahmon", "Tajikistan"):
+        match = re.search(rf"^{re.escape(term)},\s*([\d, \n]+)", index, re.M)
+        assert match, f"{term} not in the index with page numbers"
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        assert numbers and all(1 <= n <= count for n in numbers), (term, numbers)
+    assert "--" not in index, "page ranges should read 4–6, not 4--6"
+    with (ROOT / "data" / "aliases.csv").open(encoding="utf-8", newline="") as handle:
+        aliases = {row["alias"] for row in csv.DictReader(handle)}
+    assert "Mazar-i-Sharif" in aliases
+    assert re.search(r"Mazar-i-Sharif,\s*see\s+Mazar-e-Sharif", index), "alias without its see-reference"

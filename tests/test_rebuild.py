@@ -18,12 +18,13 @@ print-build-command`) and PYTHONPATH pointing at the copy, so the copy's package
 Slow (two cold builds and five incremental ones: about 2 minutes on 2 cores):
 `pytest -m "not slow"` skips them; `make test` and CI run them.
 """
-import base64
+
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from repository import BIN, ROOT, build_command, copy_tree, env_for  # the same copy and build as `make bench`
@@ -38,8 +39,11 @@ MYST_NB_CACHED = re.compile(r"/([^/\s]+)\.md: Using cached notebook")
 CSV_ROW = re.compile(r"^(AF004,(?:[^,\n]*,){12})1000000000,1000000000,", re.M)
 NEW_AMOUNT = "1700000000"  # AF004, Soviet aid 1954-1978: "more than $1 billion" becomes 1.7
 # Warnings an offline build must not print (Sphinx's go to the log; -W would also fail on them)
-OFFLINE_PROBLEMS = re.compile(r"intersphinx|remote image|failed to reach|could not fetch|findfont|"
-                              r"Max retries|Temporary failure in name resolution|urlopen", re.I)
+OFFLINE_PROBLEMS = re.compile(
+    r"intersphinx|remote image|failed to reach|could not fetch|findfont|"
+    r"Max retries|Temporary failure in name resolution|urlopen",
+    re.I,
+)
 
 
 def network_cut():
@@ -50,8 +54,11 @@ def network_cut():
     127.0.0.1. Without it: proxies pointing at a closed port (stops HTTP(S) fetches only).
     """
     prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
-    if (shutil.which("unshare") and shutil.which("ip")
-            and subprocess.run(prefix + ["true"], capture_output=True).returncode == 0):
+    if (
+        shutil.which("unshare")
+        and shutil.which("ip")
+        and subprocess.run(prefix + ["true"], capture_output=True).returncode == 0
+    ):
         return prefix, "unshare -n"
     return [], "proxies pointing at a closed port"
 
@@ -73,16 +80,27 @@ def build(folder, offline=False):
 def cold_build(folder, offline=False):
     folder.mkdir(parents=True)
     copy_tree(folder, ROOT)
-    imported = subprocess.run([sys.executable, "-c", "import afghan_relations; print(afghan_relations.__file__)"],
-                              cwd="/", env=env_for(folder), capture_output=True, text=True).stdout
+    imported = subprocess.run(
+        [sys.executable, "-c", "import afghan_relations; print(afghan_relations.__file__)"],
+        cwd="/",
+        env=env_for(folder),
+        capture_output=True,
+        text=True,
+    ).stdout
     assert imported.startswith(str(folder)), f"the copy's package is not the one imported: {imported}"
     rc, log, executed = build(folder, offline=offline)
     assert rc == 0, f"cold build of {folder} failed:\n{log[-5000:]}"
     # Keep the pristine output: later tests rebuild `book` with edits.
     for name in ("html", "jupyter_execute"):
         shutil.copytree(folder / "_build" / name, folder.parent / f"{folder.name}-{name}")
-    return {"dir": folder, "log": log, "executed": executed, "glue": glue_outputs(folder, "06-aid-flows"),
-            "html": folder.parent / f"{folder.name}-html", "exec": folder.parent / f"{folder.name}-jupyter_execute"}
+    return {
+        "dir": folder,
+        "log": log,
+        "executed": executed,
+        "glue": glue_outputs(folder, "06-aid-flows"),
+        "html": folder.parent / f"{folder.name}-html",
+        "exec": folder.parent / f"{folder.name}-jupyter_execute",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +128,7 @@ def glue_outputs(folder, chapter):
     """{glue key: {mime type: data}} of the chapter's latest execution in the jupyter-cache
     (myst-nb takes the glue outputs out of the notebooks it writes to _build/jupyter_execute)."""
     from jupyter_cache import get_cache
+
     cache = get_cache(str(folder / "_build" / ".jupyter_cache"))
     record = max((r for r in cache.list_cache_records() if Path(r.uri).stem == chapter), key=lambda r: r.created)
     out = {}
@@ -117,14 +136,16 @@ def glue_outputs(folder, chapter):
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
-                out[name] = {mime.split("application/papermill.record/")[-1]: data
-                             for mime, data in output["data"].items()}
+                out[name] = {
+                    mime.split("application/papermill.record/")[-1]: data for mime, data in output["data"].items()
+                }
     return out
 
 
 def figure_files(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.suffix in (".svg", ".pdf", ".png")}
+    return {
+        p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.suffix in (".svg", ".pdf", ".png")
+    }
 
 
 # What may differ between two clean builds of the same files: (regex, replacement) pairs
@@ -143,6 +164,7 @@ def normalised(text):
 
 # 3. Offline
 
+
 def test_offline_cold_build_passes_without_network_warnings(book):
     assert book["executed"] == code_chapters(book["dir"]), "a cold build executes every chapter with code"
     # ... all of them in parallel before Sphinx reads (book_extensions/parallel_execution.py), staged exactly
@@ -156,6 +178,7 @@ def test_offline_cold_build_passes_without_network_warnings(book):
 
 # 4. Deterministic output
 
+
 def test_figures_identical_across_clean_builds(book, book2):
     ours, theirs = figure_files(book["exec"]), figure_files(book2["exec"])
     assert ours, "no figures in _build/jupyter_execute"
@@ -168,17 +191,20 @@ def test_figures_identical_across_clean_builds(book, book2):
 def test_widget_svg_data_uris_identical(book, book2):
     def uris(html):
         found = {}
-        for page in sorted(html.rglob("*.html")):
+        # explorer views: in the widget state (_static/widget-state/, book_extensions/lazy_widgets.py) and,
+        # the first of each, in the page; percent-encoded SVG (afghan_relations.widgets.svg_data_uri)
+        for page in sorted([*html.rglob("*.html"), *html.glob("_static/widget-state/*.js")]):
             text = page.read_text(encoding="utf-8")
-            found[page.relative_to(html)] = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)
+            found[page.relative_to(html)] = re.findall(r"data:image/svg\+xml,([^\"\\\\\s]+)", text)
         return found
+
     ours, theirs = uris(book["html"]), uris(book2["html"])
     assert sum(map(len, ours.values())), "no widget SVG data URIs found in the HTML"
     assert ours == theirs
     # and the SVGs carry no date
     for blobs in ours.values():
         for blob in blobs:
-            assert b"<dc:date>" not in base64.b64decode(blob)
+            assert "<dc:date>" not in unquote(blob)
 
 
 def test_html_identical_apart_from_stated_differences(book, book2):
@@ -191,14 +217,16 @@ def test_html_identical_apart_from_stated_differences(book, book2):
         x, y = (a / name).read_bytes(), (b / name).read_bytes()
         if x == y:
             continue
-        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css") and \
-                normalised(x.decode("utf-8", "replace")) == normalised(y.decode("utf-8", "replace")):
+        if name.suffix in (".html", ".js", ".txt", ".inv", ".ipynb", ".md", ".css") and normalised(
+            x.decode("utf-8", "replace")
+        ) == normalised(y.decode("utf-8", "replace")):
             continue
         differ.append(str(name))
     assert not differ, f"files differ between two clean builds: {differ}"
 
 
 # 2. A cache that cannot go stale
+
 
 @pytest.fixture(scope="module")
 def rebuilt(book):
@@ -233,8 +261,12 @@ def test_csv_edit_changes_figure_and_glued_number(book, rebuilt):
     images = {p.name for p in (book["dir"] / "_build" / "html" / "_images").glob("*.svg")}
     shown = set(re.findall(r'src="\.\./_images/([^"]+\.svg)"', page))
     assert shown and shown <= images
-    assert shown != set(re.findall(r'src="\.\./_images/([^"]+\.svg)"',
-                                   (book["html"] / "chapters" / "06-aid-flows.html").read_text(encoding="utf-8")))
+    assert shown != set(
+        re.findall(
+            r'src="\.\./_images/([^"]+\.svg)"',
+            (book["html"] / "chapters" / "06-aid-flows.html").read_text(encoding="utf-8"),
+        )
+    )
 
 
 def test_csv_restored_with_its_old_mtime_is_noticed(book, rebuilt):
@@ -252,6 +284,7 @@ def test_csv_restored_with_its_old_mtime_is_noticed(book, rebuilt):
 
 
 # 5. Bad input fails the build and names the page
+
 
 @pytest.fixture
 def edited(rebuilt):
@@ -293,8 +326,9 @@ def test_broken_reference_and_unknown_glue_key_fail_the_build_and_a_noop_rebuild
 
 
 def test_cell_error_fails_the_build_naming_page_and_cell(edited):
-    failing_cell = '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n'
-    rc, log, executed = edited(**{"07-treaty-counts": failing_cell})
+    rc, log, executed = edited(
+        **{"07-treaty-counts": '\n```{code-cell} ipython3\nraise ValueError("deliberate error for the test")\n```\n'}
+    )
     assert rc != 0
     assert "07-treaty-counts" in executed
     assert re.search(r"chapters/07-treaty-counts\.md.*(Executing notebook failed|CellExecutionError)", log), log[-3000:]

@@ -5,6 +5,7 @@ measures agreement before any correction, and lists every cell of data/ that dif
 from the first coding with its reason. These tests rerun it and check the properties
 the data appendix relies on.
 """
+
 import subprocess
 import sys
 
@@ -16,8 +17,14 @@ from afghan_relations import load
 pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
 
 HERE = load.data_dir() / "reconciliation"
-KEYS = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",
-        "recognition_steps": "step_id", "claims": "claim_id", "actors": "actor_id"}
+KEYS = {
+    "events": "event_id",
+    "treaties": "treaty_id",
+    "aid_flows": "flow_id",
+    "recognition_steps": "step_id",
+    "claims": "claim_id",
+    "actors": "actor_id",
+}
 
 
 def read(name, folder=HERE):
@@ -32,8 +39,9 @@ def changes():
 def test_committed_outputs_are_what_the_script_computes():
     if load.seeds_dir() is None:
         pytest.skip("../shared/seeds is not beside this checkout")
-    result = subprocess.run([sys.executable, "tools/reconcile.py", "--check"], capture_output=True, text=True,
-                            cwd=load.data_dir().parent)
+    result = subprocess.run(
+        [sys.executable, "tools/reconcile.py", "--check"], capture_output=True, text=True, cwd=load.data_dir().parent
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -93,8 +101,12 @@ def test_a_chapter_that_loads_the_reconciliation_is_keyed_on_its_files():
 
     folder = load.data_dir()
     reads = execution_inputs._datasets('summary = load.reconciliation("summary")\nload.events()', folder)
-    assert {"events", "reconciliation/summary.csv", "reconciliation/agreement.csv",
-            "reconciliation/changes.csv"} <= set(reads)
+    assert {
+        "events",
+        "reconciliation/summary.csv",
+        "reconciliation/agreement.csv",
+        "reconciliation/changes.csv",
+    } <= set(reads)
     assert not any(name.startswith("reconciliation/") for name in execution_inputs._datasets("load.events()", folder))
 
 

@@ -4,6 +4,7 @@ Each case corrupts one cell or line of a copy of the real data files (fixture `d
 tests/conftest.py) and checks the whole message. Rows are chosen by what they hold,
 not by id, so the tests survive edits to the data.
 """
+
 import csv
 import io
 import json
@@ -63,6 +64,7 @@ def stated_exactly(row):
 
 # --- the real data and an untouched copy pass ---
 
+
 def test_real_data_are_valid(real_data):
     assert validate_package(real_data) is None
     rows, files = count_rows(real_data)
@@ -77,13 +79,17 @@ def test_a_rewritten_but_unchanged_copy_is_valid(data):
 
 # --- one bad cell: file, row, column, expectation ---
 
-@pytest.mark.parametrize("value, expected", [
-    ("28 Feb 1921", f"expected {DATE_SHAPES}, got '28 Feb 1921'"),
-    ("2025-02-30", "expected a date that exists on the calendar, got '2025-02-30'"),
-    ("2025-13-01", "expected a date that exists on the calendar, got '2025-13-01'"),
-    ("1950s", f"expected {DATE_SHAPES}, got '1950s'"),
-    ("1921\n1922", f"expected {DATE_SHAPES}, got '1921\\n1922'"),  # the message stays on one line
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("28 Feb 1921", f"expected {DATE_SHAPES}, got '28 Feb 1921'"),
+        ("2025-02-30", "expected a date that exists on the calendar, got '2025-02-30'"),
+        ("2025-13-01", "expected a date that exists on the calendar, got '2025-13-01'"),
+        ("1950s", f"expected {DATE_SHAPES}, got '1950s'"),
+        ("1921\n1922", f"expected {DATE_SHAPES}, got '1921\\n1922'"),  # the message stays on one line
+    ],
+)
 def test_an_unparseable_date(data, value, expected):
     line = change_row(data, "events.csv", precision_is("day"), date=value)
     assert error_of(data) == f"data/events.csv, row {line}, column 'date': {expected}"
@@ -91,28 +97,36 @@ def test_an_unparseable_date(data, value, expected):
 
 def test_a_precision_that_does_not_fit_the_date(data):
     line = change_row(data, "events.csv", precision_is("year"), date="1921", date_precision="month")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'date_precision': expected 'year', the precision "
-                              "of the date '1921', got 'month'")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'date_precision': expected 'year', the precision "
+        "of the date '1921', got 'month'"
+    )
 
 
 def test_an_unknown_source(data):
     # A well-formed file name that is not one of the five documents.
     line = change_row(data, "events.csv", source="005_0123456789abcdef.txt")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'source': expected an existing source of "
-                              "sources.csv, got '005_0123456789abcdef.txt'")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'source': expected an existing source of "
+        "sources.csv, got '005_0123456789abcdef.txt'"
+    )
 
 
 def test_a_category_outside_a_long_vocabulary(data):
     line = change_row(data, "events.csv", event_type="treaty_signing")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'event_type': expected a code of the "
-                              "vocabulary 'event_type' (see vocabularies.csv), got 'treaty_signing'")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'event_type': expected a code of the "
+        "vocabulary 'event_type' (see vocabularies.csv), got 'treaty_signing'"
+    )
 
 
 def test_a_category_outside_a_short_vocabulary_lists_its_codes(data):
     line = change_row(data, "events.csv", relationship="afghanistan_china")
     codes = ", ".join(codes_of(data, "relationship"))
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'relationship': expected a code of the "
-                              f"vocabulary 'relationship' ({codes}), got 'afghanistan_china'")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'relationship': expected a code of the "
+        f"vocabulary 'relationship' ({codes}), got 'afghanistan_china'"
+    )
 
 
 def test_a_duplicate_id_names_both_rows(data):
@@ -121,45 +135,54 @@ def test_a_duplicate_id_names_both_rows(data):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines + [lines[first - 1]]), encoding="utf-8")
     treaty_id = lines[first - 1].split(",")[0]
-    assert error_of(data) == (f"data/treaties.csv, row {len(lines) + 1}, column 'treaty_id': expected a unique "
-                              f"treaty_id, got '{treaty_id}' again (first in row {first})")
+    assert error_of(data) == (
+        f"data/treaties.csv, row {len(lines) + 1}, column 'treaty_id': expected a unique "
+        f"treaty_id, got '{treaty_id}' again (first in row {first})"
+    )
 
 
 def test_a_negative_amount(data):
     line = change_row(data, "aid_flows.csv", stated_exactly, amount_best="-200000000")
-    assert error_of(data) == (f"data/aid_flows.csv, row {line}, column 'amount_best': expected a number of at least 0, "
-                              "got '-200000000'")
+    assert error_of(data) == (
+        f"data/aid_flows.csv, row {line}, column 'amount_best': expected a number of at least 0, got '-200000000'"
+    )
 
 
 @pytest.mark.parametrize("value", ["200 million", "$200000000", "200,000,000", "2e8"])
 def test_a_non_numeric_amount(data, value):
     line = change_row(data, "aid_flows.csv", stated_exactly, amount_best=value)
-    assert error_of(data) == (f"data/aid_flows.csv, row {line}, column 'amount_best': expected a number in plain "
-                              f"digits, got '{value}'")
+    assert error_of(data) == (
+        f"data/aid_flows.csv, row {line}, column 'amount_best': expected a number in plain digits, got '{value}'"
+    )
 
 
 def test_a_whole_number_column_refuses_decimals(data):
     line = change_row(data, "treaties.csv", lambda row: row["duration_years"] != "", duration_years="20.0")
-    assert error_of(data) == (f"data/treaties.csv, row {line}, column 'duration_years': expected a whole number in "
-                              "plain digits, got '20.0'")
+    assert error_of(data) == (
+        f"data/treaties.csv, row {line}, column 'duration_years': expected a whole number in plain digits, got '20.0'"
+    )
 
 
 def test_a_range_that_ends_before_it_starts(data):
     line = change_row(data, "aid_flows.csv", precision_is("range"), period="1978/1954")
-    assert error_of(data) == (f"data/aid_flows.csv, row {line}, column 'period': expected a range that does not end "
-                              "before it starts, got '1978/1954'")
+    assert error_of(data) == (
+        f"data/aid_flows.csv, row {line}, column 'period': expected a range that does not end "
+        "before it starts, got '1978/1954'"
+    )
 
 
 def test_missing_evidence(data):
     line = change_row(data, "recognition_steps.csv", evidence="")
-    assert error_of(data) == (f"data/recognition_steps.csv, row {line}, column 'evidence': expected a value, "
-                              "got an empty cell")
+    assert error_of(data) == (
+        f"data/recognition_steps.csv, row {line}, column 'evidence': expected a value, got an empty cell"
+    )
 
 
 def test_evidence_over_25_words(data):
     line = change_row(data, "recognition_steps.csv", evidence=" ".join(["word"] * 26))
-    assert error_of(data) == (f"data/recognition_steps.csv, row {line}, column 'evidence': expected at most 25 words, "
-                              "got 26")
+    assert error_of(data) == (
+        f"data/recognition_steps.csv, row {line}, column 'evidence': expected at most 25 words, got 26"
+    )
 
 
 def test_evidence_of_exactly_25_words_is_accepted(data):
@@ -167,23 +190,56 @@ def test_evidence_of_exactly_25_words_is_accepted(data):
     validate_package(data)
 
 
-@pytest.mark.parametrize("file, where, column, value, expected", [
-    ("treaties.csv", lambda row: True, "party_b", "XXX", "expected an existing actor_id of actors.csv, got 'XXX'"),
-    ("events.csv", lambda row: True, "actors", "AFG|ZZZ",
-     "expected existing actor_ids of actors.csv separated by '|', got 'ZZZ' in 'AFG|ZZZ'"),
-    ("aid_flows.csv", lambda row: True, "recipient", "AFG||RUS",
-     "expected existing actor_ids of actors.csv separated by '|', got '' in 'AFG||RUS'"),
-    ("actors.csv", lambda row: row["country"] != "", "country", "QQQ",
-     "expected an existing actor_id of actors.csv, got 'QQQ'"),
-    ("events.csv", lambda row: True, "place", "atlantis",
-     "expected an existing place_id of places.csv, got 'atlantis'"),
-    ("aliases.csv", lambda row: row["entity_table"] == "places", "entity_id", "AFG",
-     "expected an existing place_id of places.csv, got 'AFG'"),
-    ("aliases.csv", lambda row: row["entity_table"] == "actors", "entity_id", "kabul",
-     "expected an existing actor_id of actors.csv, got 'kabul'"),
-    ("claims.csv", lambda row: True, "record_id", "XX999", None),
-    ("claims.csv", lambda row: True, "field", "no_such_column", None),
-])
+@pytest.mark.parametrize(
+    "file, where, column, value, expected",
+    [
+        ("treaties.csv", lambda row: True, "party_b", "XXX", "expected an existing actor_id of actors.csv, got 'XXX'"),
+        (
+            "events.csv",
+            lambda row: True,
+            "actors",
+            "AFG|ZZZ",
+            "expected existing actor_ids of actors.csv separated by '|', got 'ZZZ' in 'AFG|ZZZ'",
+        ),
+        (
+            "aid_flows.csv",
+            lambda row: True,
+            "recipient",
+            "AFG||RUS",
+            "expected existing actor_ids of actors.csv separated by '|', got '' in 'AFG||RUS'",
+        ),
+        (
+            "actors.csv",
+            lambda row: row["country"] != "",
+            "country",
+            "QQQ",
+            "expected an existing actor_id of actors.csv, got 'QQQ'",
+        ),
+        (
+            "events.csv",
+            lambda row: True,
+            "place",
+            "atlantis",
+            "expected an existing place_id of places.csv, got 'atlantis'",
+        ),
+        (
+            "aliases.csv",
+            lambda row: row["entity_table"] == "places",
+            "entity_id",
+            "AFG",
+            "expected an existing place_id of places.csv, got 'AFG'",
+        ),
+        (
+            "aliases.csv",
+            lambda row: row["entity_table"] == "actors",
+            "entity_id",
+            "kabul",
+            "expected an existing actor_id of actors.csv, got 'kabul'",
+        ),
+        ("claims.csv", lambda row: True, "record_id", "XX999", None),
+        ("claims.csv", lambda row: True, "field", "no_such_column", None),
+    ],
+)
 def test_an_unresolved_reference(data, file, where, column, value, expected):
     line = change_row(data, file, where, **{column: value})
     message = error_of(data)
@@ -195,41 +251,81 @@ def test_an_unresolved_reference(data, file, where, column, value, expected):
 
 
 def test_date_min_must_be_the_first_day_the_date_can_mean(data):
-    line = change_row(data, "events.csv", precision_is("year"), date="1837", date_min="1837-02-01",
-                      date_max="1837-12-31")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'date_min': expected '1837-01-01' for the date "
-                              "'1837', got '1837-02-01'")
+    line = change_row(
+        data, "events.csv", precision_is("year"), date="1837", date_min="1837-02-01", date_max="1837-12-31"
+    )
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'date_min': expected '1837-01-01' for the date '1837', got '1837-02-01'"
+    )
 
 
 def test_date_max_is_empty_for_an_open_end(data):
-    line = change_row(data, "events.csv", precision_is("year"), date="1956/..", date_precision="range",
-                      date_min="1956-01-01", date_max="1956-12-31")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'date_max': expected an empty cell (open end) "
-                              "for the date '1956/..', got '1956-12-31'")
+    line = change_row(
+        data,
+        "events.csv",
+        precision_is("year"),
+        date="1956/..",
+        date_precision="range",
+        date_min="1956-01-01",
+        date_max="1956-12-31",
+    )
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'date_max': expected an empty cell (open end) "
+        "for the date '1956/..', got '1956-12-31'"
+    )
 
 
 def test_a_date_column_needs_a_real_day(data):
     line = change_row(data, "periods.csv", end="2021-02-29")
-    assert error_of(data) == (f"data/periods.csv, row {line}, column 'end': expected a day that exists, as YYYY-MM-DD, "
-                              "got '2021-02-29'")
+    assert error_of(data) == (
+        f"data/periods.csv, row {line}, column 'end': expected a day that exists, as YYYY-MM-DD, got '2021-02-29'"
+    )
 
 
 # --- aid amounts ---
 
-@pytest.mark.parametrize("where, cells, column, expected", [
-    (stated_exactly, {"amount_qualifier": ""}, "amount_qualifier",
-     "expected a qualifier of amount_best, got an empty cell"),
-    (lambda row: row["amount_best"] == "", {"amount_qualifier": "about"}, "amount_qualifier",
-     "expected an empty cell, as amount_best is empty, got 'about'"),
-    (stated_exactly, {"amount_qualifier": "at_least", "amount_high": "999999999999"}, "amount_high",
-     "expected an empty cell, as 'at_least' has no upper bound, got '999999999999'"),
-    (stated_exactly, {"amount_qualifier": "at_most", "amount_low": "1"}, "amount_low",
-     "expected an empty cell, as 'at_most' has no lower bound, got '1'"),
-    (stated_exactly, {"amount_low": "999999999999", "amount_high": ""}, "amount_low",
-     "expected at most amount_best ({best}), got '999999999999'"),
-    (stated_exactly, {"amount_high": "1", "amount_low": ""}, "amount_high",
-     "expected at least amount_best ({best}), got '1'"),
-])
+
+@pytest.mark.parametrize(
+    "where, cells, column, expected",
+    [
+        (
+            stated_exactly,
+            {"amount_qualifier": ""},
+            "amount_qualifier",
+            "expected a qualifier of amount_best, got an empty cell",
+        ),
+        (
+            lambda row: row["amount_best"] == "",
+            {"amount_qualifier": "about"},
+            "amount_qualifier",
+            "expected an empty cell, as amount_best is empty, got 'about'",
+        ),
+        (
+            stated_exactly,
+            {"amount_qualifier": "at_least", "amount_high": "999999999999"},
+            "amount_high",
+            "expected an empty cell, as 'at_least' has no upper bound, got '999999999999'",
+        ),
+        (
+            stated_exactly,
+            {"amount_qualifier": "at_most", "amount_low": "1"},
+            "amount_low",
+            "expected an empty cell, as 'at_most' has no lower bound, got '1'",
+        ),
+        (
+            stated_exactly,
+            {"amount_low": "999999999999", "amount_high": ""},
+            "amount_low",
+            "expected at most amount_best ({best}), got '999999999999'",
+        ),
+        (
+            stated_exactly,
+            {"amount_high": "1", "amount_low": ""},
+            "amount_high",
+            "expected at least amount_best ({best}), got '1'",
+        ),
+    ],
+)
 def test_amounts_and_their_qualifier_must_agree(data, where, cells, column, expected):
     with (data / "aid_flows.csv").open(encoding="utf-8", newline="") as handle:
         best = [r for r in csv.DictReader(handle) if where(r)][-1]["amount_best"]
@@ -239,12 +335,16 @@ def test_amounts_and_their_qualifier_must_agree(data, where, cells, column, expe
 
 # --- whole-file problems ---
 
-@pytest.mark.parametrize("change, detail", [
-    (lambda names: [n for n in names if n != "notes"], "no column 'notes'"),
-    (lambda names: names + ["extra"], "the extra column 'extra'"),
-    (lambda names: [n if n != "notes" else "note" for n in names], "no column 'notes' and the extra column 'note'"),
-    (lambda names: names[1:2] + names[:1] + names[2:], "them in the order date, event_id, "),
-])
+
+@pytest.mark.parametrize(
+    "change, detail",
+    [
+        (lambda names: [n for n in names if n != "notes"], "no column 'notes'"),
+        (lambda names: names + ["extra"], "the extra column 'extra'"),
+        (lambda names: [n if n != "notes" else "note" for n in names], "no column 'notes' and the extra column 'note'"),
+        (lambda names: names[1:2] + names[:1] + names[2:], "them in the order date, event_id, "),
+    ],
+)
 def test_a_wrong_column_set_is_reported_on_the_header_row(data, change, detail):
     path = data / "events.csv"
     header, rest = path.read_text(encoding="utf-8").split("\n", 1)
@@ -277,8 +377,9 @@ def test_rows_are_numbered_as_an_editor_shows_them_after_a_multiline_cell(data):
     records[-1][header.index("date")] = "1921-13"
     path.write_text(as_csv([header] + records), encoding="utf-8")
     line = len(records) + 2  # the header, one line per record and the extra line of the first record
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'date': expected a date that exists on the "
-                              "calendar, got '1921-13'")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'date': expected a date that exists on the calendar, got '1921-13'"
+    )
 
 
 def test_a_row_with_too_few_cells(data):
@@ -295,23 +396,27 @@ def test_schema_enum_must_match_vocabularies_csv(data):
     field = next(f for f in events["schema"]["fields"] if f["name"] == "event_type")
     field["constraints"]["enum"].append("invented_type")
     path.write_text(json.dumps(package), encoding="utf-8")
-    assert error_of(data) == ("data/datapackage.json: expected the enum of events.event_type to equal the codes of "
-                              "the vocabulary 'event_type' in vocabularies.csv, got the extra codes invented_type")
+    assert error_of(data) == (
+        "data/datapackage.json: expected the enum of events.event_type to equal the codes of "
+        "the vocabulary 'event_type' in vocabularies.csv, got the extra codes invented_type"
+    )
 
 
 def test_vocabularies_csv_must_match_the_schema_enums(data):
     path = data / "vocabularies.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if not line.startswith("certainty,")), encoding="utf-8")
-    assert error_of(data).startswith("data/datapackage.json: expected the enum of aid_flows.certainty to equal the "
-                                     "codes of the vocabulary 'certainty' in vocabularies.csv, got a vocabulary that ")
+    assert error_of(data).startswith(
+        "data/datapackage.json: expected the enum of aid_flows.certainty to equal the "
+        "codes of the vocabulary 'certainty' in vocabularies.csv, got a vocabulary that "
+    )
 
 
 # --- the command line ---
 
+
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "afghan_relations", "validate", *args],
-                          capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "afghan_relations", "validate", *args], capture_output=True, text=True)
 
 
 def test_cli_prints_one_line_and_fails_on_bad_data(data):
@@ -319,7 +424,8 @@ def test_cli_prints_one_line_and_fails_on_bad_data(data):
     result = run_cli("--data", str(data))
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"data/events.csv, row {line}, column 'date': expected a date that exists on the calendar, got '1921-13'"]
+        f"data/events.csv, row {line}, column 'date': expected a date that exists on the calendar, got '1921-13'"
+    ]
 
 
 def test_cli_reports_good_data(real_data):
@@ -333,6 +439,7 @@ def test_cli_defaults_to_the_books_data(real_data):
 
 
 # --- the loader ---
+
 
 def test_loading_refuses_bad_data(data, monkeypatch):
     line = change_row(data, "events.csv", date="1921-13")
@@ -377,47 +484,55 @@ def test_seeds_dir_can_be_overridden(tmp_path, monkeypatch):
 
 # --- dates ---
 
-@pytest.mark.parametrize("text, precision, earliest, latest", [
-    ("2025-07-03", "day", "2025-07-03", "2025-07-03"),
-    ("2024-02-29", "day", "2024-02-29", "2024-02-29"),
-    ("1959-05", "month", "1959-05-01", "1959-05-31"),
-    ("2024-02", "month", "2024-02-01", "2024-02-29"),
-    ("1900-02", "month", "1900-02-01", "1900-02-28"),
-    ("1956", "year", "1956-01-01", "1956-12-31"),
-    ("195X", "decade", "1950-01-01", "1959-12-31"),
-    ("1954/1978", "range", "1954-01-01", "1978-12-31"),
-    ("1956/..", "range", "1956-01-01", None),
-    ("../1992-04", "range", None, "1992-04-30"),
-    ("2025-04/2025-07-03", "range", "2025-04-01", "2025-07-03"),
-    ("192X/1935", "range", "1920-01-01", "1935-12-31"),
-    ("1957-08-17/1957-08-17", "range", "1957-08-17", "1957-08-17"),
-])
+
+@pytest.mark.parametrize(
+    "text, precision, earliest, latest",
+    [
+        ("2025-07-03", "day", "2025-07-03", "2025-07-03"),
+        ("2024-02-29", "day", "2024-02-29", "2024-02-29"),
+        ("1959-05", "month", "1959-05-01", "1959-05-31"),
+        ("2024-02", "month", "2024-02-01", "2024-02-29"),
+        ("1900-02", "month", "1900-02-01", "1900-02-28"),
+        ("1956", "year", "1956-01-01", "1956-12-31"),
+        ("195X", "decade", "1950-01-01", "1959-12-31"),
+        ("1954/1978", "range", "1954-01-01", "1978-12-31"),
+        ("1956/..", "range", "1956-01-01", None),
+        ("../1992-04", "range", None, "1992-04-30"),
+        ("2025-04/2025-07-03", "range", "2025-04-01", "2025-07-03"),
+        ("192X/1935", "range", "1920-01-01", "1935-12-31"),
+        ("1957-08-17/1957-08-17", "range", "1957-08-17", "1957-08-17"),
+    ],
+)
 def test_dates_mean_the_days_their_precision_allows(text, precision, earliest, latest):
     span = dates.parse(text)
-    assert span == dates.DateSpan(text, precision, earliest and pd.Timestamp(earliest).date(),
-                                  latest and pd.Timestamp(latest).date())
+    assert span == dates.DateSpan(
+        text, precision, earliest and pd.Timestamp(earliest).date(), latest and pd.Timestamp(latest).date()
+    )
     assert dates.precision_of(text) == precision
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2025-02-30", "expected a date that exists on the calendar"),
-    ("2023-02-29", "expected a date that exists on the calendar"),
-    ("2025-13", "expected a date that exists on the calendar"),
-    ("2025-00-10", "expected a date that exists on the calendar"),
-    ("0000", "expected a date that exists on the calendar"),
-    ("25-07-03", "expected a date like"),
-    ("2025-7-3", "expected a date like"),
-    ("1950s", "expected a date like"),
-    ("19XX", "expected a date like"),
-    ("", "expected a date like"),
-    ("1956\n", "expected a date like"),
-    ("١٩٥٦", "expected a date like"),  # Arabic-Indic digits
-    ("1956/", "expected a date like"),
-    ("1950/1960/1970", "expected a date like"),
-    ("../..", "expected a range with at least one known end"),
-    ("1990/1980", "expected a range that does not end before it starts"),
-    ("1990-05/1990-04-30", "expected a range that does not end before it starts"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-02-30", "expected a date that exists on the calendar"),
+        ("2023-02-29", "expected a date that exists on the calendar"),
+        ("2025-13", "expected a date that exists on the calendar"),
+        ("2025-00-10", "expected a date that exists on the calendar"),
+        ("0000", "expected a date that exists on the calendar"),
+        ("25-07-03", "expected a date like"),
+        ("2025-7-3", "expected a date like"),
+        ("1950s", "expected a date like"),
+        ("19XX", "expected a date like"),
+        ("", "expected a date like"),
+        ("1956\n", "expected a date like"),
+        ("١٩٥٦", "expected a date like"),  # Arabic-Indic digits
+        ("1956/", "expected a date like"),
+        ("1950/1960/1970", "expected a date like"),
+        ("../..", "expected a range with at least one known end"),
+        ("1990/1980", "expected a range that does not end before it starts"),
+        ("1990-05/1990-04-30", "expected a range that does not end before it starts"),
+    ],
+)
 def test_impossible_or_malformed_dates_are_rejected(text, expected):
     with pytest.raises(ValueError) as caught:
         dates.parse(text)
@@ -430,6 +545,7 @@ def test_a_date_span_is_frozen():
 
 
 # --- Frictionless reads the same package ---
+
 
 def test_frictionless_agrees_that_the_package_is_valid(real_data):
     frictionless = pytest.importorskip("frictionless")
@@ -451,6 +567,7 @@ def test_there_is_a_loader_for_every_resource(real_data):
 
 
 # Where the data come from (afghan_relations.load.data_location)
+
 
 def test_data_location_prefers_an_explicit_folder(tmp_path, monkeypatch, real_data):
     monkeypatch.setenv("AFGHAN_RELATIONS_DATA", str(real_data))
@@ -491,6 +608,7 @@ def test_a_folder_without_datapackage_is_refused_naming_it(tmp_path):
 
 def test_require_stops_an_older_package_with_one_line(monkeypatch):
     import afghan_relations
+
     monkeypatch.setattr(afghan_relations, "__version__", "1.0.0")
     afghan_relations.require("1.0.0")
     with pytest.raises(SetupError, match="needs afghan_relations 1.1.0 or newer, and 1.0.0 is installed"):
@@ -517,32 +635,50 @@ def test_the_books_rules_are_frictionless_checks(data):
 def test_of_several_problems_in_a_row_the_leftmost_column_is_reported(data):
     # date is the second column of events.csv, event_type and evidence come later
     line = change_row(data, "events.csv", event_type="treaty_signing", date="1921-13", evidence="")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'date': expected a date that exists on the "
-                              "calendar, got '1921-13'")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'date': expected a date that exists on the calendar, got '1921-13'"
+    )
 
 
 def test_an_earlier_row_is_reported_before_a_later_one(data):
     last = pd.read_csv(data / "events.csv", dtype=str)["event_id"].iloc[-1]
     late = change_row(data, "events.csv", lambda row: True, relationship="afghanistan_china")
     # Any row above the last one; a year-precision row, whatever the data's order.
-    early = change_row(data, "events.csv", lambda row: row["date_precision"] == "year" and row["event_id"] != last,
-                       notes=" ".join(["w"] * 2), evidence="")
+    early = change_row(
+        data,
+        "events.csv",
+        lambda row: row["date_precision"] == "year" and row["event_id"] != last,
+        notes=" ".join(["w"] * 2),
+        evidence="",
+    )
     assert early < late
     assert error_of(data) == f"data/events.csv, row {early}, column 'evidence': expected a value, got an empty cell"
 
 
 # --- Text is text: markup passes (pages escape it), characters no text holds do not ---
 
-@pytest.mark.parametrize("character, code", [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"),
-                                             ("\x0c", "U+000C"), ("\x7f", "U+007F"), ("\x85", "U+0085")])
+
+@pytest.mark.parametrize(
+    "character, code",
+    [
+        ("\x00", "U+0000"),
+        ("\x07", "U+0007"),
+        ("\x1b", "U+001B"),
+        ("\x0c", "U+000C"),
+        ("\x7f", "U+007F"),
+        ("\x85", "U+0085"),
+    ],
+)
 def test_control_characters_are_rejected_naming_file_row_and_column(data, character, code):
     line = change_row(data, "events.csv", title=f"Treaty{character} signed")
-    assert error_of(data) == (f"data/events.csv, row {line}, column 'title': expected text without control "
-                              f"characters, got {code} at character 7")
+    assert error_of(data) == (
+        f"data/events.csv, row {line}, column 'title': expected text without control "
+        f"characters, got {code} at character 7"
+    )
 
 
 def test_markup_tabs_and_line_breaks_in_a_cell_are_text_and_pass(data):
-    change_row(data, "events.csv", title='<script>alert(1)</script> {download}`../README.md` $x$ | \\ %\n\tnext')
+    change_row(data, "events.csv", title="<script>alert(1)</script> {download}`../README.md` $x$ | \\ %\n\tnext")
     change_row(data, "actors.csv", name="[Name](https://example.com) *x* <img src=x onerror=alert(1)>")
     validate_package(data)
 
@@ -551,5 +687,6 @@ def test_a_resource_path_outside_the_data_folder_is_rejected(data):
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"][1]["path"] = "../README.md"
     (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    assert error_of(data) == ("data/datapackage.json: expected the path of actors to be the name of a CSV file "
-                              "in data/, got '../README.md'")
+    assert error_of(data) == (
+        "data/datapackage.json: expected the path of actors to be the name of a CSV file in data/, got '../README.md'"
+    )

@@ -1,6 +1,7 @@
 """afghan_relations.widgets: explorers switch pre-drawn views in the browser, and print as a note."""
 
-import base64
+import urllib.parse
+from functools import partial
 
 import ipywidgets
 import matplotlib
@@ -15,9 +16,9 @@ matplotlib.use("Agg")
 pytestmark = pytest.mark.fast
 
 
-def tiny_figure(label):
-    fig, ax = plt.subplots(figsize=(1, 1))
-    ax.set_title(label)
+def tiny_figure(label, phone=False):
+    fig, ax = plt.subplots(figsize=(0.8, 1) if phone else (1, 1))
+    ax.set_title(label + (" (phone)" if phone else ""))
     return fig
 
 
@@ -43,15 +44,22 @@ def test_figure_html_is_an_svg_image_with_the_alt_text_as_text():
     alt = 'Aid "stated" by A & B, <1 billion'
     img = BeautifulSoup(widgets.figure_html(tiny_figure("x"), alt), "html.parser").img
     assert img["alt"] == alt  # not markup: the reader gets exactly these characters, quotes included
-    prefix = "data:image/svg+xml;base64,"
-    assert img["src"].startswith(prefix)
-    svg = base64.b64decode(img["src"][len(prefix) :])
-    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
-    assert b"<dc:date>" not in svg  # no build date in the figure: two builds give the same page
+    prefix = "data:image/svg+xml,"  # percent-encoded SVG text: it compresses better than base64
+    assert img["src"].startswith(prefix) and " " not in img["src"]
+    svg = urllib.parse.unquote(img["src"][len(prefix) :])
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "<dc:date>" not in svg  # no build date in the figure: two builds give the same page
+
+
+def test_figure_html_offers_the_phone_layout_on_narrow_screens():
+    html = widgets.figure_html(tiny_figure("x"), "alt", phone=tiny_figure("x", phone=True))
+    source = BeautifulSoup(html, "html.parser").picture.source
+    assert source["media"] == widgets.PHONE_MEDIA
+    assert "(phone)" in urllib.parse.unquote(source["srcset"])
 
 
 def test_explorer_links_its_dropdown_to_a_stack_of_the_views(links):
-    views = {name: (tiny_figure(name), f"{name} alt") for name in ("First", "Second", "Third")}
+    views = {name: (partial(tiny_figure, name), f"{name} alt") for name in ("First", "Second", "Third")}
     box = widgets.explorer("Show", views)
     chooser, stack = box.children
     assert chooser.description == "Show" and list(chooser.options) == ["First", "Second", "Third"]
@@ -60,7 +68,7 @@ def test_explorer_links_its_dropdown_to_a_stack_of_the_views(links):
 
 
 def test_two_way_explorer_nests_one_stack_per_first_choice(links):
-    views = {(f, s): (tiny_figure(f + s), f"{f} in {s}") for f in ("A", "B") for s in ("current", "constant")}
+    views = {(f, s): (partial(tiny_figure, f + s), f"{f} in {s}") for f in ("A", "B") for s in ("current", "constant")}
     box = widgets.two_way_explorer("View", "Dollars", views)
     (first, second), outer = box.children[0].children, box.children[1]
     assert list(first.options) == ["A", "B"] and list(second.options) == ["current", "constant"]

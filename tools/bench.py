@@ -30,6 +30,7 @@ Usage: python tools/bench.py [--runs N] [--out BENCHMARKS.md] [--skip-tests] [--
                              [--skip-setup] [--skip-pdf] [--allow-dirty] [--keep]
        BENCH_RUNS=1 (or `make bench RUNS=1`) for a quick check of the script itself.
 """
+
 import argparse
 import datetime
 import json
@@ -61,8 +62,14 @@ CSV_FILE = "data/aid_flows.csv"
 CSV_ROW = "AF004"  # Soviet aid 1954-1978, "more than $1 billion": in a figure and a glued total
 SCENARIOS = ("set-up", "cold", "no-op", "prose edit", "code edit", "CSV edit")
 # Targets (issue 13): seconds, or a ratio to the template book built in the same run.
-TARGETS = {"set-up": ("s", 10), "cold": ("ratio", 3), "no-op": ("s", 2), "prose edit": ("s", 15),
-           "code edit": ("s", 15), "CSV edit": ("s", 12)}
+TARGETS = {
+    "set-up": ("s", 10),
+    "cold": ("ratio", 3),
+    "no-op": ("s", 2),
+    "prose edit": ("s", 15),
+    "code edit": ("s", 15),
+    "CSV edit": ("s", 12),
+}
 
 
 def children_cpu():
@@ -95,6 +102,7 @@ def clean(folder):
 def cache_execution_times(folder):
     """{notebook: execution_seconds} as jupyter-cache recorded them."""
     from jupyter_cache import get_cache
+
     cache = get_cache(str(folder / "_build" / ".jupyter_cache"))
     return {Path(r.uri).stem: r.data.get("execution_seconds") for r in cache.list_cache_records()}
 
@@ -106,18 +114,19 @@ def median(values):
 def git_state(root=ROOT):
     """(full commit hash, [paths with uncommitted changes])."""
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
-                            capture_output=True, text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=root, capture_output=True, text=True
+    ).stdout
     return commit, [line[3:] for line in status.splitlines() if line.strip()]
 
 
 class Bench:
     def __init__(self, runs):
         self.runs = runs
-        self.results = {}   # scenario: [seconds]
-        self.status = {}    # scenario: [exit status]
+        self.results = {}  # scenario: [seconds]
+        self.status = {}  # scenario: [exit status]
         self.executed = {}  # scenario: [{chapter: seconds}]
-        self.cpu = {}       # scenario: [CPU seconds of the whole process tree]
+        self.cpu = {}  # scenario: [CPU seconds of the whole process tree]
         self.notes = []
 
     def record(self, scenario, result):
@@ -126,8 +135,10 @@ class Bench:
         self.results.setdefault(scenario, []).append(seconds)
         self.status.setdefault(scenario, []).append(rc)
         self.executed.setdefault(scenario, []).append(executed)
-        print(f"  {scenario}: {seconds:.2f} s ({cpu:.1f} s CPU), exit {rc}, executed {sorted(executed) or 'none'}",
-              flush=True)
+        print(
+            f"  {scenario}: {seconds:.2f} s ({cpu:.1f} s CPU), exit {rc}, executed {sorted(executed) or 'none'}",
+            flush=True,
+        )
         if rc:
             tail = " | ".join(log.strip().splitlines()[-3:])[:300]
             self.notes.append(f"{scenario}: a run failed (exit {rc}): {tail}")
@@ -156,8 +167,9 @@ class Tree:
             return 0
         rc, log = build(self.copy, self.env)[1:3]
         if rc:
-            self.bench.notes.append("rebuilding the unmodified tree between runs failed: "
-                                    + " | ".join(log.strip().splitlines()[-3:])[:300])
+            self.bench.notes.append(
+                "rebuilding the unmodified tree between runs failed: " + " | ".join(log.strip().splitlines()[-3:])[:300]
+            )
         return rc
 
 
@@ -172,9 +184,17 @@ def bench_setup(work, runs, bench, commit):
         seconds, cpu, proc = run(["make", "env"], cwd=clone, env=env)
         log = proc.stdout + proc.stderr
         if proc.returncode == 0:  # installed means importable, from the clone
-            check = subprocess.run([str(clone / ".venv/bin/python"), "-c",
-                                    "import afghan_relations, myst_nb, pandas; print(afghan_relations.__file__)"],
-                                   cwd="/", capture_output=True, text=True, env=env)
+            check = subprocess.run(
+                [
+                    str(clone / ".venv/bin/python"),
+                    "-c",
+                    "import afghan_relations, myst_nb, pandas; print(afghan_relations.__file__)",
+                ],
+                cwd="/",
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             if check.returncode or not check.stdout.startswith(str(clone)):
                 proc.returncode, log = 1, log + check.stdout + check.stderr
         bench.record("set-up", (seconds, proc.returncode, log, {}, cpu))
@@ -192,8 +212,13 @@ def bench_setup(work, runs, bench, commit):
 
 def bench_book(copy, runs, bench):
     env = env_for(copy)
-    imported = subprocess.run([sys.executable, "-c", "import afghan_relations; print(afghan_relations.__file__)"],
-                              env=env, cwd="/", capture_output=True, text=True).stdout.strip()
+    imported = subprocess.run(
+        [sys.executable, "-c", "import afghan_relations; print(afghan_relations.__file__)"],
+        env=env,
+        cwd="/",
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert imported.startswith(str(copy)), f"the copy's package is not the one imported: {imported}"
     tree = Tree(copy, env, bench)
     for i in range(runs):
@@ -218,15 +243,21 @@ def bench_book(copy, runs, bench):
         tree.restore()
         csv = copy / CSV_FILE
         amount = 1_000_000_000 + (i + 1) * 100_000_000
-        text, n = re.subn(rf"^({CSV_ROW},(?:[^,\n]*,){{12}})(\d+),(\d+),",
-                          lambda m, amount=amount: f"{m.group(1)}{amount},{amount},", csv.read_text(),
-                          flags=re.M)
+        text, n = re.subn(
+            rf"^({CSV_ROW},(?:[^,\n]*,){{12}})(\d+),(\d+),",
+            lambda m, amount=amount: f"{m.group(1)}{amount},{amount},",
+            csv.read_text(),
+            flags=re.M,
+        )
         assert n == 1, f"{CSV_ROW} not found in {CSV_FILE}"
         csv.write_text(text)
         bench.record("CSV edit", build(copy, env))
     tree.restore()
-    readers = sorted(p.stem for p in (copy / "chapters").glob("*.md")
-                     if re.search(r"\bload\.aid_flows\(|\bload\.DATASETS\b|getattr\(\s*load\b", p.read_text()))
+    readers = sorted(
+        p.stem
+        for p in (copy / "chapters").glob("*.md")
+        if re.search(r"\bload\.aid_flows\(|\bload\.DATASETS\b|getattr\(\s*load\b", p.read_text())
+    )
     bench.csv_readers = readers
     return tree
 
@@ -238,15 +269,22 @@ def bench_pdf(copy, bench):
     stamp = copy / "_build" / ".installed-bench"
     stamp.touch()
     start = time.perf_counter()
-    proc = subprocess.run(["make", "pdf", f"VENV={BIN.parent}", f"INSTALLED={stamp}"], cwd=copy,
-                          env=env_for(copy), capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "pdf", f"VENV={BIN.parent}", f"INSTALLED={stamp}"],
+        cwd=copy,
+        env=env_for(copy),
+        capture_output=True,
+        text=True,
+    )
     label = "PDF (`make pdf` after a successful HTML build; n = 1)"
     bench.results.setdefault(label, []).append(time.perf_counter() - start)
     bench.status.setdefault(label, []).append(proc.returncode)
     print(f"  {label}: {bench.results[label][-1]:.1f} s, exit {proc.returncode}", flush=True)
     if proc.returncode:
-        bench.notes.append(f"PDF: `make pdf` failed (exit {proc.returncode}): "
-                           + (proc.stdout + proc.stderr).strip().splitlines()[-1][:200])
+        bench.notes.append(
+            f"PDF: `make pdf` failed (exit {proc.returncode}): "
+            + (proc.stdout + proc.stderr).strip().splitlines()[-1][:200]
+        )
 
 
 def bench_tests(copy, tree, bench):
@@ -258,11 +296,18 @@ def bench_tests(copy, tree, bench):
     (copy / "_build" / "build.log").write_text(log)
     if rc == 0:
         (copy / "_build" / "build-ok").write_text(" ".join(BUILD[1:]) + "\n")
-    for label, marker in (("tests, not slow (`pytest -m 'not slow'`; n = 1)", "not slow"),
-                          ("tests, slow only (`pytest -m slow`; n = 1)", "slow")):
+    for label, marker in (
+        ("tests, not slow (`pytest -m 'not slow'`; n = 1)", "not slow"),
+        ("tests, slow only (`pytest -m slow`; n = 1)", "slow"),
+    ):
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", marker, "-p", "no:cacheprovider"],
-                              cwd=copy, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-m", marker, "-p", "no:cacheprovider"],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         bench.results.setdefault(label, []).append(time.perf_counter() - start)
         bench.status.setdefault(label, []).append(proc.returncode)
         summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
@@ -303,11 +348,23 @@ def bench_template(folder, runs, bench):
 
 
 def machine():
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
     mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    return {"nproc": os.cpu_count(), "ram": f"{mem_kb / 1024 ** 2:.1f} GiB", "cpu": cpu,
-            "python": platform.python_version(), "os": platform.platform(), "load": os.getloadavg()}
+    return {
+        "nproc": os.cpu_count(),
+        "ram": f"{mem_kb / 1024**2:.1f} GiB",
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load": os.getloadavg(),
+    }
 
 
 def cell(bench, scenario):
@@ -321,9 +378,11 @@ def cell(bench, scenario):
 def cpu_cell(bench, scenario):
     """Median CPU seconds of the scenario's process trees, ours / the template's: steadier than wall
     time on a busy machine (it counts work, not waiting for a core)."""
+
     def one(name):
         values = bench.cpu.get(name, [])
         return f"{median(values):.1f}" if values else "–"
+
     return f"{one(scenario)} / {one(f'template: {scenario}')}"
 
 
@@ -346,8 +405,11 @@ def goal(bench, scenario):
 
 def report(bench, runs, args, commit, dirty):
     m = machine()
-    state = f"commit {commit}" + (f", dirty ({len(dirty)} uncommitted: {', '.join(dirty[:8])}"
-                                  f"{' ...' if len(dirty) > 8 else ''})" if dirty else ", clean")
+    state = f"commit {commit}" + (
+        f", dirty ({len(dirty)} uncommitted: {', '.join(dirty[:8])}{' ...' if len(dirty) > 8 else ''})"
+        if dirty
+        else ", clean"
+    )
     lines = [
         "# Build benchmarks",
         "",
@@ -358,27 +420,31 @@ def report(bench, runs, args, commit, dirty):
         f"- machine: {m['nproc']} cores (nproc), {m['ram']} RAM, {m['cpu']}; {m['os']};"
         f" load average (1 min) at the start {bench.load_at_start:.1f}, at the end {m['load'][0]:.1f}"
         " (above 2, other work shared the cores and the wall times are too long)",
-        f"- Python {m['python']}; build command `jupyter-book build . -W -n --keep-going` in a copy of the tree",
+        f"- Python {m['python']}; build command `{' '.join(['jupyter-book', *BUILD[1:]])}` in a copy of the tree",
         f"- n = {runs} runs per scenario, median shown (time.perf_counter, wall clock, whole command);"
         " the one-off rows (PDF, tests) are n = 1. Each edit run starts from the unmodified tree.",
         "",
         "## Set-up, builds: this book and the Jupyter Book template",
         "",
-        "| scenario | this book (s) | template book (s) | ratio ours/template | target | exit status (ours) "
-        "| runs (ours, s) | CPU, ours / template (s) |",
+        "| scenario | this book (s) | template book (s) | ratio ours/template | target | exit status (ours)"
+        " | runs (ours, s) | CPU, ours / template (s) |",
         "|---|---:|---:|---:|---|---|---|---|",
     ]
     for scenario in SCENARIOS:
         ours, theirs = bench.results.get(scenario, []), bench.results.get(f"template: {scenario}", [])
         ok = ours and theirs and not bench.failed(scenario) and not bench.failed(f"template: {scenario}")
         ratio = f"{median(ours) / median(theirs):.1f}" if ok else "–"
-        lines.append(f"| {scenario} | {cell(bench, scenario)} | {cell(bench, f'template: {scenario}')} | {ratio} | "
-                     f"{goal(bench, scenario)} | {', '.join(map(str, bench.status.get(scenario, []))) or '–'} | "
-                     f"{', '.join(f'{s:.1f}' for s in ours)} | {cpu_cell(bench, scenario)} |")
+        lines.append(
+            f"| {scenario} | {cell(bench, scenario)} | {cell(bench, f'template: {scenario}')} | {ratio} | "
+            f"{goal(bench, scenario)} | {', '.join(map(str, bench.status.get(scenario, []))) or '–'} | "
+            f"{', '.join(f'{s:.1f}' for s in ours)} | {cpu_cell(bench, scenario)} |"
+        )
     for scenario in bench.results:
         if scenario.startswith(("PDF", "tests", "fresh clone")):
-            lines.append(f"| {scenario} | {cell(bench, scenario)} | – | – | – | "
-                         f"{', '.join(map(str, bench.status[scenario]))} | | |")
+            lines.append(
+                f"| {scenario} | {cell(bench, scenario)} | – | – | – | "
+                f"{', '.join(map(str, bench.status[scenario]))} | | |"
+            )
     lines += [
         "",
         "Set-up: `make env` in a fresh `git clone` of the commit (bootstrapping uv with pip, creating"
@@ -399,12 +465,18 @@ def report(bench, runs, args, commit, dirty):
         runs_executed = bench.executed.get(scenario, [])
         sets = sorted({", ".join(sorted(e)) or "none" for e in runs_executed})
         lines.append(f"| {scenario} | {'; '.join(sets) or '–'} |")
-    lines += ["", f"Chapters that load `aid_flows` (`load.aid_flows()` or `load.DATASETS`): "
-              f"{', '.join(getattr(bench, 'csv_readers', []))}.", ""]
-    lines += ["## Execution time per notebook (cold builds)", "",
-              "| notebook | median of the cold builds' logs (s) "
-              "| jupyter-cache `execution_seconds`, last cold build (s) |",
-              "|---|---:|---:|"]
+    lines += [
+        "",
+        f"Chapters that load `aid_flows` (`load.aid_flows()` or `load.DATASETS`): "
+        f"{', '.join(getattr(bench, 'csv_readers', []))}.",
+        "",
+    ]
+    lines += [
+        "## Execution time per notebook (cold builds)",
+        "",
+        "| notebook | median of the cold builds' logs (s) | jupyter-cache `execution_seconds`, last cold build (s) |",
+        "|---|---:|---:|",
+    ]
     per = {}
     for executed in bench.executed.get("cold", []):
         for name, s in executed.items():
@@ -414,17 +486,33 @@ def report(bench, runs, args, commit, dirty):
         ct = cache_times.get(name)
         lines.append(f"| {name} | {median(per[name]):.2f} | {f'{ct:.2f}' if ct is not None else '–'} |")
     total = sum(median(v) for v in per.values())
-    lines += ["", f"Sum of the medians: {total:.1f} s, in a cold build of {cell(bench, 'cold')} s: the notebooks run"
-              " in parallel, one kernel per core, before Sphinx reads (book_extensions/parallel_execution.py),"
-              " so each one's time includes waiting for the core it shares.", ""]
+    lines += [
+        "",
+        f"Sum of the medians: {total:.1f} s, in a cold build of {cell(bench, 'cold')} s: the notebooks run"
+        " in parallel, one kernel per core, before Sphinx reads (book_extensions/parallel_execution.py),"
+        " so each one's time includes waiting for the core it shares.",
+        "",
+    ]
     if bench.notes:
         lines += ["## Notes", ""] + [f"- {note}" for note in bench.notes] + [""]
     out = Path(args.out)
     out.write_text("\n".join(lines))
     if args.json:
-        out.with_suffix(".json").write_text(json.dumps(
-            {"machine": m, "commit": commit, "dirty": dirty, "runs": runs, "results": bench.results,
-             "status": bench.status, "executed": bench.executed, "cpu": bench.cpu}, indent=1))
+        out.with_suffix(".json").write_text(
+            json.dumps(
+                {
+                    "machine": m,
+                    "commit": commit,
+                    "dirty": dirty,
+                    "runs": runs,
+                    "results": bench.results,
+                    "status": bench.status,
+                    "executed": bench.executed,
+                    "cpu": bench.cpu,
+                },
+                indent=1,
+            )
+        )
     print(f"wrote {out}")
 
 
@@ -437,14 +525,17 @@ def main():
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-template", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="measure a tree with uncommitted changes (the report says dirty)")
+    parser.add_argument(
+        "--allow-dirty", action="store_true", help="measure a tree with uncommitted changes (the report says dirty)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     args = parser.parse_args()
     commit, dirty = git_state()
     if dirty and not args.allow_dirty:
-        sys.exit("bench: uncommitted changes (" + ", ".join(dirty[:8]) + "): commit first, so that the"
-                 " report names what it measured, or pass --allow-dirty (the report then says dirty)")
+        sys.exit(
+            "bench: uncommitted changes (" + ", ".join(dirty[:8]) + "): commit first, so that the"
+            " report names what it measured, or pass --allow-dirty (the report then says dirty)"
+        )
     bench = Bench(args.runs)
     bench.load_at_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-"))

@@ -23,6 +23,7 @@ Why not a record-linkage library (recordlinkage, splink): the pairs are few (und
 200), and the decisive feature, where a phrase sits in a source text, is not one of
 their comparators.
 """
+
 import argparse
 import csv
 import io
@@ -39,8 +40,14 @@ DATA = REPO / "data"
 HERE = DATA / "reconciliation"
 SEEDS = REPO.parent / "shared" / "seeds"
 
-ID = {"events": "event_id", "treaties": "treaty_id", "aid_flows": "flow_id",
-      "recognition_steps": "step_id", "claims": "claim_id", "actors": "actor_id"}
+ID = {
+    "events": "event_id",
+    "treaties": "treaty_id",
+    "aid_flows": "flow_id",
+    "recognition_steps": "step_id",
+    "claims": "claim_id",
+    "actors": "actor_id",
+}
 MATCHED_TABLES = ["events", "recognition_steps", "aid_flows", "treaties"]
 DATE = {"events": "date", "recognition_steps": "date", "aid_flows": "period", "treaties": "date"}
 TYPE = {"events": "event_type", "recognition_steps": "act", "aid_flows": "kind", "treaties": "instrument"}
@@ -48,19 +55,46 @@ TYPE = {"events": "event_type", "recognition_steps": "act", "aid_flows": "kind",
 TITLE = {"events": "title", "recognition_steps": "act", "aid_flows": "description", "treaties": "name"}
 # The fields compared, per table: (label in agreement.csv, how to read the value of a row).
 FIELDS = {
-    "events": [("date", "date"), ("date_precision", "date_precision"), ("event_type", "event_type"),
-               ("relationship", "relationship"), ("actors (all)", "actors:set"),
-               ("acting party (first actor)", "actors:first"), ("place", "place")],
-    "recognition_steps": [("date", "date"), ("date_precision", "date_precision"), ("actor", "actor"),
-                          ("target", "target"), ("object", "object"), ("act", "act"), ("level", "level"),
-                          ("order_rank", "order_rank")],
-    "aid_flows": [("date", "period"), ("date_precision", "date_precision"), ("donor", "donor:set"),
-                  ("recipient", "recipient:set"), ("kind", "kind"), ("transaction", "transaction"),
-                  ("aggregation", "aggregation"), ("certainty", "certainty"),
-                  ("amount_qualifier", "amount_qualifier"), ("amount_best", "amount_best")],
-    "treaties": [("date", "date"), ("date_precision", "date_precision"), ("parties", "parties"),
-                 ("instrument", "instrument"), ("subject", "subject"), ("date_kind", "date_kind"),
-                 ("duration_years", "duration_years")],
+    "events": [
+        ("date", "date"),
+        ("date_precision", "date_precision"),
+        ("event_type", "event_type"),
+        ("relationship", "relationship"),
+        ("actors (all)", "actors:set"),
+        ("acting party (first actor)", "actors:first"),
+        ("place", "place"),
+    ],
+    "recognition_steps": [
+        ("date", "date"),
+        ("date_precision", "date_precision"),
+        ("actor", "actor"),
+        ("target", "target"),
+        ("object", "object"),
+        ("act", "act"),
+        ("level", "level"),
+        ("order_rank", "order_rank"),
+    ],
+    "aid_flows": [
+        ("date", "period"),
+        ("date_precision", "date_precision"),
+        ("donor", "donor:set"),
+        ("recipient", "recipient:set"),
+        ("kind", "kind"),
+        ("transaction", "transaction"),
+        ("aggregation", "aggregation"),
+        ("certainty", "certainty"),
+        ("amount_qualifier", "amount_qualifier"),
+        ("amount_best", "amount_best"),
+    ],
+    "treaties": [
+        ("date", "date"),
+        ("date_precision", "date_precision"),
+        ("parties", "parties"),
+        ("instrument", "instrument"),
+        ("subject", "subject"),
+        ("date_kind", "date_kind"),
+        ("duration_years", "duration_years"),
+    ],
 }
 CHANGE_TABLES = ["events", "treaties", "aid_flows", "recognition_steps", "claims", "actors"]
 NEW_ROW = "(new row)"
@@ -159,20 +193,24 @@ def pair_score(locator, table, a, b):
         return None
     # Titles are each coder's own words, so they weigh less than the quoted evidence, but they
     # tell apart two records drawn from one sentence (the gas wells and the occupation they fell in).
-    description = 0.3 * (a[TYPE[table]] == b[TYPE[table]]) + 0.6 * jaccard(words(a[TITLE[table]]),
-                                                                         words(b[TITLE[table]]))
+    description = 0.3 * (a[TYPE[table]] == b[TYPE[table]]) + 0.6 * jaccard(
+        words(a[TITLE[table]]), words(b[TITLE[table]])
+    )
     actors = 0.3 * jaccard(actor_set(table, a), actor_set(table, b))
     if a["source"] == b["source"]:
         overlap = evidence_overlap(locator, a, b)
-        same_sentence = bool(locator.sentences(a["source"], a["evidence"]) &
-                             locator.sentences(b["source"], b["evidence"]))
+        same_sentence = bool(
+            locator.sentences(a["source"], a["evidence"]) & locator.sentences(b["source"], b["evidence"])
+        )
         if overlap > 0 or same_sentence:
             return "evidence", overlap + 0.5 * same_sentence + actors + description
     # The same act quoted from another sentence or source: only when the dates overlap (tested above), the
     # type and most actors agree and the titles share words.
-    if (a[TYPE[table]] == b[TYPE[table]]
-            and jaccard(actor_set(table, a), actor_set(table, b)) >= 0.5
-            and jaccard(words(a[TITLE[table]]), words(b[TITLE[table]])) >= 0.25):
+    if (
+        a[TYPE[table]] == b[TYPE[table]]
+        and jaccard(actor_set(table, a), actor_set(table, b)) >= 0.5
+        and jaccard(words(a[TITLE[table]]), words(b[TITLE[table]])) >= 0.25
+    ):
         return "content", actors + description
     return None
 
@@ -240,19 +278,61 @@ def reconcile():
         pairs = match(locator, table, first, second)
         tally, differing = compare(table, pairs, first, second, countries)
         for id_a, id_b, method, score in pairs:
-            matches.append({"table": table, "first_id": id_a, "second_id": id_b, "method": method,
-                            "score": score, "differing_fields": "|".join(differing[id_a])})
+            matches.append(
+                {
+                    "table": table,
+                    "first_id": id_a,
+                    "second_id": id_b,
+                    "method": method,
+                    "score": score,
+                    "differing_fields": "|".join(differing[id_a]),
+                }
+            )
         paired_a, paired_b = {p[0] for p in pairs}, {p[1] for p in pairs}
-        matches += [{"table": table, "first_id": r[ID[table]], "second_id": "", "method": "first_only",
-                     "score": "", "differing_fields": ""} for r in first if r[ID[table]] not in paired_a]
-        matches += [{"table": table, "first_id": "", "second_id": r[ID[table]], "method": "second_only",
-                     "score": "", "differing_fields": ""} for r in second if r[ID[table]] not in paired_b]
-        summary.append({"table": table, "first_rows": len(first), "second_rows": len(second),
-                        "matched": len(pairs), "first_only": len(first) - len(pairs),
-                        "second_only": len(second) - len(pairs)})
+        matches += [
+            {
+                "table": table,
+                "first_id": r[ID[table]],
+                "second_id": "",
+                "method": "first_only",
+                "score": "",
+                "differing_fields": "",
+            }
+            for r in first
+            if r[ID[table]] not in paired_a
+        ]
+        matches += [
+            {
+                "table": table,
+                "first_id": "",
+                "second_id": r[ID[table]],
+                "method": "second_only",
+                "score": "",
+                "differing_fields": "",
+            }
+            for r in second
+            if r[ID[table]] not in paired_b
+        ]
+        summary.append(
+            {
+                "table": table,
+                "first_rows": len(first),
+                "second_rows": len(second),
+                "matched": len(pairs),
+                "first_only": len(first) - len(pairs),
+                "second_only": len(second) - len(pairs),
+            }
+        )
         for label, (compared, agreed) in tally.items():
-            agreement.append({"table": table, "field": label, "compared": compared, "agreed": agreed,
-                              "agreement": f"{agreed / compared:.3f}" if compared else ""})
+            agreement.append(
+                {
+                    "table": table,
+                    "field": label,
+                    "compared": compared,
+                    "agreed": agreed,
+                    "agreement": f"{agreed / compared:.3f}" if compared else "",
+                }
+            )
     return {
         "matches.csv": (["table", "first_id", "second_id", "method", "score", "differing_fields"], matches),
         "summary.csv": (["table", "first_rows", "second_rows", "matched", "first_only", "second_only"], summary),
@@ -270,23 +350,42 @@ def changes():
         before = {r[key]: r for r in read(HERE / "first_coding" / f"{table}.csv")}
         for row in read(DATA / f"{table}.csv"):
             old = before.get(row[key])
-            cells = [(NEW_ROW, "", summary_of(table, row))] if old is None else \
-                [(c, old[c], row[c]) for c in row if row[c] != old[c]]
+            cells = (
+                [(NEW_ROW, "", summary_of(table, row))]
+                if old is None
+                else [(c, old[c], row[c]) for c in row if row[c] != old[c]]
+            )
             for field, was, now in cells:
                 reason = reasons.get((table, row[key], field)) or reasons.get((table, row[key], "*"))
                 used.add((table, row[key], field) if (table, row[key], field) in reasons else (table, row[key], "*"))
                 if not reason:
                     missing.append(f"{table} {row[key]} {field}")
-                rows.append({"table": table, "record_id": row[key], "field": field, "before": was,
-                             "after": now, "reason": reason or ""})
+                rows.append(
+                    {
+                        "table": table,
+                        "record_id": row[key],
+                        "field": field,
+                        "before": was,
+                        "after": now,
+                        "reason": reason or "",
+                    }
+                )
         # A removed row is a change like any other: it needs a reason (ids are never reused).
         for rid in sorted(set(before) - {r[key] for r in read(DATA / f"{table}.csv")}):
             reason = reasons.get((table, rid, REMOVED))
             used.add((table, rid, REMOVED))
             if not reason:
                 missing.append(f"{table} {rid} {REMOVED}")
-            rows.append({"table": table, "record_id": rid, "field": REMOVED,
-                         "before": summary_of(table, before[rid]), "after": "", "reason": reason or ""})
+            rows.append(
+                {
+                    "table": table,
+                    "record_id": rid,
+                    "field": REMOVED,
+                    "before": summary_of(table, before[rid]),
+                    "after": "",
+                    "reason": reason or "",
+                }
+            )
     if missing:
         sys.exit("data/reconciliation/reasons.csv: no reason for " + "; ".join(missing))
     stale = [" ".join(k) for k in reasons if k not in used]
@@ -297,8 +396,14 @@ def changes():
 
 def summary_of(table, row):
     """What a new row says, in one cell of changes.csv."""
-    column = {"events": "title", "treaties": "name", "aid_flows": "description", "recognition_steps": "act",
-              "claims": "value", "actors": "name"}[table]
+    column = {
+        "events": "title",
+        "treaties": "name",
+        "aid_flows": "description",
+        "recognition_steps": "act",
+        "claims": "value",
+        "actors": "name",
+    }[table]
     date_column = {"events": "date", "treaties": "date", "aid_flows": "period", "recognition_steps": "date"}
     when = f" ({row[date_column[table]]})" if table in date_column else ""
     if table == "recognition_steps":

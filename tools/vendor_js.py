@@ -15,6 +15,7 @@ jupyterlab_widgets 3.0.17 ships).
 Run by `make book`; quick when the stamp file shows the pinned files are in place.
 Usage: python tools/vendor_js.py [OUTPUT_DIR]
 """
+
 import base64
 import hashlib
 import json
@@ -69,7 +70,8 @@ def npm_pack(package, dest):
     spec = f"{package['name']}@{package['version']}"
     result = subprocess.run(
         [npm, "pack", spec, "--json", "--prefer-offline", "--pack-destination", str(dest)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         sys.exit(f"vendor_js: npm pack {spec} failed:\n{result.stderr}")

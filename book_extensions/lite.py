@@ -1,0 +1,275 @@
+"""Run in your browser: JupyterLite on Pyodide inside the built site, every file served by the site.
+
+After the HTML build this writes `_build/html/lite/`, a JupyterLite site whose Python
+(Pyodide), packages and extensions are the ones tools/vendor_pyodide.py fetched and
+checked into `_build/vendor/lite/`, whose index of installable wheels holds the book's own
+package (the wheel `make wheel` built, with its data) and the pure-Python wheels the chapters
+need, and whose files are the chapters' notebooks (outputs cleared, so the figures come
+from the reader's run). Every chapter page gets a "Run in your browser" entry in its
+download menu, opening that chapter's notebook there.
+
+Why not jupyterlite-sphinx: the book needs one link per page, not its directives, and its
+incremental lite build once kept a stale configuration that loaded Pyodide from a CDN.
+Here the lite part is built clean on every build (a few seconds) and then checked: the
+Pyodide URL is the site's own copy, the PyPI fallback is off, no configuration names
+another host. Any failure stops the build.
+
+A JupyterLite site needs a web server (`python -m http.server` will do): browsers refuse
+its workers and fetches from file://. The button's tooltip says so, and on a page opened
+from file:// `_static/run-in-browser.js` (Jupyter Book loads each .js of _static/ on every
+page) stops the click with that message instead of opening a Jupyter that cannot start.
+
+The notebooks come from one setting, `lite_notebooks` (a folder of .ipynb named like the
+pages, relative to the book's root).
+"""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from . import edition
+from .notebook_kit import wheel_path
+from .reader_notebooks import KIT_NOTE_TAG, notebook_pages
+
+logger = logging.getLogger(__name__)
+
+VENDOR = Path("_build", "vendor", "lite")  # tools/vendor_pyodide.py writes it
+WORK = Path("_build", "lite")  # the lite build's sources and cache, rebuilt each time
+OUTPUT = "lite"  # under the HTML output
+PYODIDE_URL = "./static/pyodide/pyodide.js"  # the site's own Pyodide (the kernel's pyodideUrl)
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+PACKAGE = "afghan_relations"
+APPS = ["lab", "notebooks", "tree"]
+NOTEBOOK_APP = "notebooks/index.html"
+# The Pyodide kernel's name in JupyterLite; a notebook naming another kernel opens a kernel chooser.
+KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+INSTALL_CELL = (
+    "# Run in your browser: Python here is Pyodide, inside this page. This installs the book's\n"
+    "# package and its data from the site itself (nothing comes from another host).\n"
+    f"%pip install {PACKAGE}"
+)
+FILE_NOTE = (
+    "The site must be served over http (for example with python -m http.server in the "
+    "book's folder): a browser does not run it from a file:// address."
+)
+
+
+def lite_notebook(source):
+    """A chapter's notebook for the browser: outputs cleared, Pyodide kernel, install cell first."""
+    notebook = nbformat.read(source, as_version=4)
+    # the note on running the notebook kit elsewhere; here the install cell says what happens
+    notebook.cells = [c for c in notebook.cells if KIT_NOTE_TAG not in c.metadata.get("tags", [])]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL, id="run-in-browser-install"))
+    notebook.metadata["kernelspec"] = KERNELSPEC
+    notebook.metadata.pop("widgets", None)  # the build's saved widget state: the reader's run makes its own
+    return notebook
+
+
+def chapter_notebooks(confdir, folder):
+    """{page name: notebook path} for every .ipynb in the notebook folder."""
+    root = Path(confdir, folder)
+    if not root.is_dir():
+        raise ExtensionError(f"lite_notebooks: no folder {root}")
+    return {f"chapters/{path.stem}": path for path in sorted(root.glob("*.ipynb"))}
+
+
+def check_vendor(vendor):
+    """The vendored files, all present with the sizes recorded when they were verified."""
+    provenance = vendor / "PROVENANCE.json"
+    if not provenance.is_file():
+        raise ExtensionError(f"{provenance} missing: run `python tools/vendor_pyodide.py` (`make book` does)")
+    files = json.loads(provenance.read_text())
+    bad = [
+        name
+        for name, info in files.items()
+        if not (vendor / name).is_file() or (vendor / name).stat().st_size != info["size"]
+    ]
+    if bad:
+        raise ExtensionError(
+            f"{vendor}: {', '.join(bad)} missing or changed since verified: run `python tools/vendor_pyodide.py`"
+        )
+    return files
+
+
+def release_epoch(confdir):
+    """The edition's release date (CITATION.cff) as a Unix time: the lite site's file dates,
+    so that two builds of the same files are byte-identical (tests/test_rebuild.py)."""
+    released = edition.citation(confdir)[1]
+    return int(datetime(released.year, released.month, released.day, tzinfo=UTC).timestamp())
+
+
+def lite_config(vendor, wheel, output, epoch):
+    """jupyter_lite_config.json: only our extensions and wheels, nothing from sys.prefix."""
+    return {
+        "LiteBuildConfig": {
+            "source_date_epoch": epoch,
+            "apps": APPS,
+            "contents": ["files"],
+            "output_dir": str(output),
+            "ignore_sys_prefix": True,
+            "federated_extensions": sorted(str(p) for p in (vendor / "extensions").glob("*.whl")),
+            "no_sourcemaps": True,
+            "no_unused_shared_packages": True,
+        },
+        # ipywidgets needs jupyterlab_widgets installed too: the extension's wheel is also served to piplite
+        "PipliteAddon": {
+            "piplite_urls": sorted(str(p) for p in (vendor / "pypi").glob("*.whl"))
+            + sorted(str(p) for p in (vendor / "extensions").glob("jupyterlab_widgets-*.whl"))
+            + [str(wheel)]
+        },
+    }
+
+
+def kernel_settings():
+    """The Pyodide kernel's settings, set explicitly: the site's Pyodide and no PyPI fallback."""
+    return {"pyodideUrl": PYODIDE_URL, "disablePyPIFallback": True}
+
+
+def lite_json():
+    # exposeAppInBrowser: window.jupyterapp, through which the browser tests run the notebooks
+    return {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {"exposeAppInBrowser": True, "litePluginSettings": {KERNEL_PLUGIN: kernel_settings()}},
+    }
+
+
+def write_sources(work, vendor, wheel, notebooks, output, epoch):
+    """The lite build's input folder, laid anew."""
+    (work / "files").mkdir(parents=True)
+    for source in notebooks.values():
+        nbformat.write(lite_notebook(source), work / "files" / source.name)
+    (work / "jupyter_lite_config.json").write_text(json.dumps(lite_config(vendor, wheel, output, epoch), indent=2))
+    (work / "jupyter-lite.json").write_text(json.dumps(lite_json(), indent=2))
+
+
+def add_status_favicons(output):
+    """JupyterLab's pages swap their favicon for static/favicons/favicon-*.ico (busy, notebook, ...),
+    which Jupyter Server serves and JupyterLite 0.6 does not ship (a 404 each time the kernel
+    is busy). They get the app's own icon."""
+    icons = output / "static" / "favicons"
+    icons.mkdir(parents=True, exist_ok=True)
+    for name in (
+        "favicon",
+        "favicon-busy-1",
+        "favicon-busy-2",
+        "favicon-busy-3",
+        "favicon-file",
+        "favicon-notebook",
+        "favicon-terminal",
+    ):
+        shutil.copyfile(output / "notebooks" / "favicon.ico", icons / f"{name}.ico")
+
+
+def config_text(path):
+    """A JupyterLite configuration as text: the JSON file, or the notebook's metadata (its
+    Markdown cell only links JupyterLite's documentation)."""
+    data = json.loads(path.read_text())
+    return json.dumps(data.get("metadata", {}) if path.suffix == ".ipynb" else data)
+
+
+def config_problems(output):
+    """What is wrong with the built site's configuration: each jupyter-lite.json, the kernel's settings."""
+    problems = []
+    configs = sorted([*output.rglob("jupyter-lite.json"), *output.rglob("jupyter-lite.ipynb")])
+    if not configs:
+        return [f"no jupyter-lite.json in {output}"]
+    for path in configs:
+        text = config_text(path)
+        for scheme in ("http://", "https://", "//cdn", "//unpkg"):
+            if scheme in text:
+                problems.append(f"{path.relative_to(output)} names another host ({scheme})")
+    root = json.loads((output / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    settings = root.get("litePluginSettings", {}).get(KERNEL_PLUGIN, {})
+    for key, value in kernel_settings().items():
+        if settings.get(key) != value:
+            problems.append(f"jupyter-lite.json: {KERNEL_PLUGIN} {key} is {settings.get(key)!r}, not {value!r}")
+    for url in settings.get("pipliteUrls", []):
+        if not url.startswith("./") or not (output / url.split("?")[0]).is_file():
+            problems.append(f"jupyter-lite.json: pipliteUrls entry {url} is not a file of the site")
+    lock = json.loads((output / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    served = output / "static" / "pyodide"
+    missing = [p["file_name"] for p in lock["packages"].values() if not (served / p["file_name"]).is_file()]
+    if missing:
+        problems.append(f"static/pyodide lacks {', '.join(missing)}")
+    wrong = [
+        p["file_name"]
+        for p in lock["packages"].values()
+        if (served / p["file_name"]).is_file()
+        and hashlib.sha256((served / p["file_name"]).read_bytes()).hexdigest() != p["sha256"]
+    ]
+    if wrong:
+        problems.append(f"static/pyodide: {', '.join(wrong)} differ from pyodide-lock.json's sha256")
+    return problems
+
+
+def build_lite(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    confdir = Path(app.confdir)
+    vendor, work, output = confdir / VENDOR, confdir / WORK, Path(app.outdir, OUTPUT)
+    check_vendor(vendor)
+    notebooks = chapter_notebooks(confdir, app.config.lite_notebooks)
+    for folder in (work, output):  # clean every time: no state kept from an earlier lite build
+        shutil.rmtree(folder, ignore_errors=True)
+    wheel = wheel_path(app)  # the wheel `make wheel` built, the notebook kit's too
+    write_sources(work / "src", vendor, wheel, notebooks, output, release_epoch(confdir))
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")],
+        cwd=work / "src",
+        capture_output=True,
+        text=True,
+    )
+    (work / "build.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{result.stderr[-3000:]}")
+    # Pyodide is copied in after the build rather than handed to the kernel's build add-on: its
+    # URL is the one kernel_settings() sets, checked below, whatever state the add-on keeps.
+    shutil.copytree(vendor / "pyodide", output / "static" / "pyodide")
+    shutil.copyfile(vendor / "PROVENANCE.json", output / "PROVENANCE.json")  # where each file came from
+    add_status_favicons(output)
+    problems = config_problems(output)
+    if problems:
+        raise ExtensionError("the in-browser Jupyter site is misconfigured:\n" + "\n".join(problems))
+    logger.info(f"lite: {len(notebooks)} notebooks, {PACKAGE} {wheel.name} -> {output}")
+
+
+def add_run_button(app, pagename, templatename, context, doctree):
+    """A 'Run in your browser' entry in the download menu of each page with a lite notebook."""
+    if app.builder.format != "html":
+        return
+    if pagename not in notebook_pages(app):  # the lite site gets every executed chapter's notebook
+        return
+    url = context["pathto"](f"{OUTPUT}/{NOTEBOOK_APP}", 1) + f"?path={Path(pagename).name}.ipynb"
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "url": url,
+                    "text": "Run in your browser",
+                    "tooltip": "Run this chapter's notebook in your browser, with nothing installed. " + FILE_NOTE,
+                    "icon": "fas fa-play",
+                    "label": "run-in-browser-button",
+                },
+            )
+
+
+def setup(app):
+    # The folder of notebooks the lite site offers, one per page (pages/<name>.ipynb as chapters/<name>).
+    # The readers' notebooks (reader_notebooks.py writes them at build-finished, priority 500).
+    app.add_config_value("lite_notebooks", str(Path("_build", "html", "_sources", "chapters")), "env")
+    app.connect("build-finished", build_lite, priority=700)
+    # after sphinx-book-theme fills the header buttons (priority 501)
+    app.connect("html-page-context", add_run_button, priority=520)
