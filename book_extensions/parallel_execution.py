@@ -58,6 +58,19 @@ def forked_kernels(app):
     return app.config.book_fork_kernels and os.environ.get("BOOK_FORK_KERNELS", "1") != "0" and hasattr(os, "fork")
 
 
+def validation_key(folder):
+    """What a validation's verdict depends on: the data's contents and the validator's (the package's) code."""
+    import hashlib
+
+    from afghan_relations import load
+
+    package = Path(load.__file__).parent
+    h = hashlib.sha256(load.data_digest(folder).encode())
+    for path in sorted(package.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def validate_data_once(app):
     """Check the data once for the whole build, and tell the kernels so through the environment.
 
@@ -66,15 +79,24 @@ def validate_data_once(app):
     is bad, and exports the digest of the folder's contents; a kernel started by this build inherits
     it and skips the check only while the folder's contents still have that digest. A notebook run
     anywhere else has no such variable and validates as before.
+
+    The verdict is kept in _build/.data-validated, keyed on the data and the validator's code, so
+    a build with neither changed (a no-op, a prose edit) does not validate again: about a second
+    with frictionless.
     """
     from afghan_relations import load
     from afghan_relations.validate import DataError, validate_package
 
     folder = load.data_dir().resolve()
-    try:
-        validate_package(folder)
-    except DataError as error:
-        raise ExtensionError(f"the data are not valid: {error}") from None
+    stamp = Path(app.outdir).parent / ".data-validated"
+    key = validation_key(folder)
+    if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key):
+        try:
+            validate_package(folder)
+        except DataError as error:
+            raise ExtensionError(f"the data are not valid: {error}") from None
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(key, encoding="utf-8")
     os.environ[load.VALIDATED_ENV] = load.data_digest(folder)
 
 

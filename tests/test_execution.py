@@ -25,8 +25,8 @@ def fresh_loader(monkeypatch):
     monkeypatch.setattr(load, "_validated", {})
     monkeypatch.delenv(load.VALIDATED_ENV, raising=False)
     calls = []
-    original = load.validate_package
-    monkeypatch.setattr(load, "validate_package", lambda folder: calls.append(folder) or original(folder))
+    original = load._validate
+    monkeypatch.setattr(load, "_validate", lambda folder: calls.append(folder) or original(folder))
     return calls
 
 
@@ -39,17 +39,20 @@ def break_a_date(folder):
     path.write_text("".join(lines), encoding="utf-8")
 
 
+@pytest.mark.fast
 def test_loader_validates_without_the_builds_stamp(data, fresh_loader):
     assert len(load.events(data)) > 0
     assert fresh_loader == [data.resolve()]
 
 
+@pytest.mark.fast
 def test_loader_trusts_the_builds_stamp_for_the_same_contents(data, fresh_loader, monkeypatch):
     monkeypatch.setenv(load.VALIDATED_ENV, load.data_digest(data))
     assert len(load.events(data)) > 0
     assert fresh_loader == [], "validated again although the build had validated these very files"
 
 
+@pytest.mark.fast
 def test_loader_validates_files_changed_since_the_build_validated_them(data, fresh_loader, monkeypatch):
     monkeypatch.setenv(load.VALIDATED_ENV, load.data_digest(data))
     break_a_date(data)
@@ -57,6 +60,7 @@ def test_loader_validates_files_changed_since_the_build_validated_them(data, fre
         load.events(data)
 
 
+@pytest.mark.fast
 def test_digest_follows_contents_not_times(data):
     before = load.data_digest(data)
     path = data / "events.csv"

@@ -395,7 +395,9 @@ def goal(bench, scenario):
     text = f"≤ {value} s" if kind == "s" else f"≤ {value}× template"
     if not ours:
         return text
-    if bench.failed(scenario) or (kind == "ratio" and (not theirs or bench.failed(f"template: {scenario}"))):
+    if kind == "ratio" and not theirs:
+        return text  # the template was not built: no ratio to judge
+    if bench.failed(scenario) or (kind == "ratio" and bench.failed(f"template: {scenario}")):
         return text + " ✘"
     measured = median(ours) if kind == "s" else median(ours) / median(theirs)
     return text + (" ✔" if measured <= value else " ✘")
