@@ -270,7 +270,10 @@ def executed_notebook(app, page):
     try:
         _, executed = cache.merge_match_into_notebook(staged)
     except KeyError:
-        raise ExtensionError(f"{page}: no executed notebook in the execution cache for the reader's notebook") from None
+        raise ExtensionError(
+            f"{page}: the execution cache has no run of this chapter for the reader's notebook "
+            "(was _build/.jupyter_cache deleted on its own?): `make clean && make book` rebuilds both"
+        ) from None
     return executed
 
 
