@@ -301,8 +301,17 @@ def _aid_unquantified_panel(ax, flows, xlim, phone=False):
                 linespacing=1.1,
             )
             continue
+        # A long description wraps rather than run past the axes (which would widen the figure
+        # and shrink all its type on the page).
         ax.text(
-            x_text, y, literal(label), fontsize=6.2, va="center", color="#222222", ha="right" if left_side else "left"
+            x_text,
+            y,
+            literal(textwrap.fill(label, 56)),
+            fontsize=6.2,
+            va="center",
+            color="#222222",
+            ha="right" if left_side else "left",
+            linespacing=1.0,
         )
     if phone:
         ax.set_yticks([])
@@ -533,7 +542,14 @@ def plot_recognition_ladder(
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{int(v)}"))
     _act_legend(ax, set(shown["act"]), phone=phone)
     if key:  # the numbered marks' dates and acts, in date order
-        ax.set_xlabel("\n".join(key), x=0, ha="left", fontsize=PHONE_MIN_PT, linespacing=1.4, labelpad=10)
+        ax.set_xlabel(
+            "\n".join(textwrap.fill(line, 46, subsequent_indent="    ") for line in key),
+            x=0,
+            ha="left",
+            fontsize=PHONE_MIN_PT,
+            linespacing=1.4,
+            labelpad=10,
+        )
     if title:
         ax.set_title(title)
     return _legible(fig, phone)

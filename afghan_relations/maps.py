@@ -266,7 +266,7 @@ def _corner_note(ax, text):
         0.012,
         text,
         transform=ax.transAxes,
-        fontsize=NOTE_SIZE - 0.5,
+        fontsize=NOTE_SIZE,
         color="#444444",
         ha="left",
         va="bottom",
@@ -439,7 +439,7 @@ def plot_overview_map(places, coordinates, actors, world, phone=False):
         world,
         geography.EURASIA,
         {k: v for k, v in _state_names(actors).items() if k in ("RUS", "KAZ")},
-        size=7,
+        size=NOTE_SIZE,
     )
     box = geography.CENTRAL_ASIA
     locator.add_patch(
