@@ -87,11 +87,11 @@ def test_phone_treaty_figure_stacks_its_panels(book_data):
 
 def test_phone_ladder_numbers_the_steps_and_lists_them(book_data):
     russia = book_data["steps"][book_data["steps"]["actor"] == "RUS"]
-    recent = russia[russia["date_max"].fillna(russia["date_min"]) >= "2021-08-01"]
+    recent = dates.in_date_order(analysis.since_taliban_return(russia))  # the figure's order
     svg, _, _ = svg_of(
         figures.plot_recognition_ladder(russia, book_data["actors"], states=["RUS"], annotate=True, phone=True)
     )
-    for i, row in enumerate(recent.sort_values("date_min").itertuples(), start=1):
+    for i, row in enumerate(recent.itertuples(), start=1):
         entry = f"{i}  {dates.for_readers(row.date)}: {row.act.replace('_', ' ')}"
         text = " ".join(svg.replace("&#x27;", "'").split())  # a long entry wraps onto an indented line
         assert " ".join(entry.split()[:3]) in text and row.act.replace("_", " ").split()[-1] in text, entry
