@@ -532,7 +532,8 @@ def plot_recognition_ladder(
                 color="#222222",
                 arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5},
             )
-    ax.set_yticks(list(rows.values()), [literal(names[s]) for s in rows])
+    # on a phone a long state name takes two lines rather than width from the marks
+    ax.set_yticks(list(rows.values()), [literal(textwrap.fill(names[s], 12) if phone else names[s]) for s in rows])
     ax.set_ylim(-0.7 - (0.6 if annotate or keyed else 0), len(states) - 0.3 + (0.6 if annotate or keyed else 0))
     ax.set_xlim(*xlim)
     ax.tick_params(axis="y", length=0)
