@@ -16,20 +16,8 @@ test and tools/reconcile.py split the sources the same way.
 
 import re
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+from .dates import MONTHS
+
 # The ranks and offices the level vocabulary names, and the word the evidence must use for each.
 # 'state' is the codebook's level for lists and recognition, a kind of step rather than a rank.
 LEVEL_WORDS = {

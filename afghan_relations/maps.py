@@ -291,22 +291,7 @@ def _located(places, coordinates, place_ids, regions):
 
 
 def _kind_legend(fig, kinds, anchor, ncols=1):
-    handles = []
-    for kind in [k for k in KIND_MARKERS if k in kinds]:
-        marker, filled, label = KIND_MARKERS[kind]
-        handles.append(
-            plt.Line2D(
-                [],
-                [],
-                ls="",
-                marker=marker,
-                markersize=5.5,
-                markeredgewidth=1.1,
-                markerfacecolor=TEXT if filled else "white",
-                markeredgecolor=TEXT,
-                label=label,
-            )
-        )
+    handles = _kind_handles(kinds)
     return fig.legend(
         handles=handles,
         loc="upper left",
@@ -521,11 +506,7 @@ def plot_russian_advance_map(advance, places, coordinates, actors, world, phone=
         labels.append((lon, lat, f"{name} {years}", "normal", "bold"))
     _place_labels(ax, labels, size=9)
     _corner_note(ax, BOUNDARY_NOTE)
-    handles = [
-        plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
-        for t in EVENT_COLOURS
-        if t in set(advance["event_type"])
-    ]
+    handles = _event_handles(set(advance["event_type"]))
     fig.legend(
         handles=handles,
         loc="lower left",
@@ -585,11 +566,7 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     _place_labels(ax, labels, size=8.5)
     _corner_note(ax, BOUNDARY_NOTE)
     shown = {t for pid in in_region for t in kinds_here.get(pid, []) if t in EVENT_COLOURS}
-    handles = [
-        plt.Line2D([], [], ls="", marker="o", markersize=6, color=EVENT_COLOURS[t], label=EVENT_LABELS[t])
-        for t in EVENT_COLOURS
-        if t in shown
-    ]
+    handles = _event_handles(shown)
     tajik = geography.boundary_length_km(geography.shared_boundary(world, "AFG", "TJK"))
     handles.append(
         plt.Line2D(
