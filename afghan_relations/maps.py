@@ -128,7 +128,7 @@ def _label_countries(ax, world, region, names, size=8):
             ax.text(
                 point[0],
                 point[1],
-                name.upper(),
+                figures.literal(name.upper()),
                 ha="center",
                 va="center",
                 fontsize=size,
@@ -190,7 +190,7 @@ def _place_labels(ax, labels, size=LABEL_SIZE):
         best, best_cost = None, None
         for dx, dy, ha, va in CANDIDATES:
             artist = ax.annotate(
-                text,
+                figures.literal(text),  # data: a '$' is a dollar sign, not mathtext
                 (lon, lat),
                 xytext=(dx, dy),
                 textcoords="offset points",
@@ -346,7 +346,7 @@ def _phone_map(region, world, actors, points, handles, notes=(), river=False):
     fig.text(
         0,
         (below - 0.1 - legend_lines * size * 1.6 / 72 - 0.05) / height,
-        "\n".join(key + [""] + notes),
+        figures.literal("\n".join(key + [""] + notes)),
         fontsize=size,
         color=TEXT,
         va="top",
@@ -589,7 +589,13 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
         borderaxespad=0,
     )
     fig.text(
-        0.0, note_h / height, "\n".join(note_lines), fontsize=NOTE_SIZE + 0.5, color=TEXT, va="top", linespacing=1.35
+        0.0,
+        note_h / height,
+        figures.literal("\n".join(note_lines)),
+        fontsize=NOTE_SIZE + 0.5,
+        color=TEXT,
+        va="top",
+        linespacing=1.35,
     )
     return fig
 
@@ -627,7 +633,7 @@ def _casa_arrow(ax, world, region, flows):
         ax.text(
             end[0] + 0.15,
             end[1] + 0.45,
-            f"{name}: direction only,\nthe sources give no route",
+            figures.literal(f"{name}: direction only,\nthe sources give no route"),
             fontsize=NOTE_SIZE,
             color="#8A5A00",
             ha="left",
