@@ -546,16 +546,18 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     unplaced = analysis.unplaced_border_events(events)
     note_lines = _unplaced_notes(unplaced, flows)
     note_h = 0.12 + 0.155 * len(note_lines)
-    legend_h = 0.62
+    in_region = [pid for pid in places["place_id"] if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])]
+    kinds_here = located_events.groupby("place_id")["event_type"].agg(lambda t: list(dict.fromkeys(t)))
+    shown = {t for pid in in_region for t in kinds_here.get(pid, []) if t in EVENT_COLOURS}
+    # Two columns of event kinds, then the river's two-line entry: the legend grows with the data.
+    legend_h = 0.16 * (-(-len(shown) // 2) + 2) + 0.12
     height = map_h + legend_h + note_h
     fig = plt.figure(figsize=(width, height))
     ax = _map_axes(fig, [0, (legend_h + note_h) / height, 1, map_h / height], region)
     _draw_countries(ax, world, region)
     _label_countries(ax, world, region, _state_names(actors))
     _draw_river(ax, world, width=2.4)
-    in_region = [pid for pid in places["place_id"] if region.contains(*coordinates.loc[pid, ["latitude", "longitude"]])]
     located = _located(places, coordinates, in_region, (region,))
-    kinds_here = located_events.groupby("place_id")["event_type"].agg(lambda t: list(dict.fromkeys(t)))
     labels = []
     for place_id, name, kind, lon, lat in located:
         types = [t for t in EVENT_COLOURS if t in kinds_here.get(place_id, [])]  # EVENT_COLOURS's order ranks them
@@ -565,7 +567,6 @@ def plot_border_map(places, coordinates, located_events, events, flows, actors, 
     _casa_arrow(ax, world, region, flows)  # first: its label is an obstacle for the places' labels
     _place_labels(ax, labels, size=8.5)
     _corner_note(ax, BOUNDARY_NOTE)
-    shown = {t for pid in in_region for t in kinds_here.get(pid, []) if t in EVENT_COLOURS}
     handles = _event_handles(shown)
     tajik = geography.boundary_length_km(geography.shared_boundary(world, "AFG", "TJK"))
     handles.append(
