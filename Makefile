@@ -30,6 +30,15 @@ PDF_LOG   := _build/pdf.log
 # Sphinx rewrites only changed pages: after a change to the table of contents or the
 # configuration every page must be written again (sidebars, numbering). Executions stay cached.
 FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(BUILD_OK) -nt _config.yml ] || echo --all)
+# The state of everything the HTML build reads, as one hash: every file of the tree that git tracks
+# or would track (not _build/ or .venv/, which .gitignore lists) by path, size and modification time,
+# and the stamps of the environment, the wheel and the vendored files (each rewritten when its inputs
+# change). A deleted or added file changes it too. Empty outside a git checkout: there every `make
+# book` runs the build. Computed before the build, so an edit made while it runs counts as a change.
+BUILD_STATE := _build/build-inputs.sha256
+BOOK_STATE   = git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
+  { git ls-files -z --cached --others --exclude-standard; printf '%s\0' $(INSTALLED) $(WHEEL_STAMP) _build/vendor/*/*.json; } \
+  | xargs -0 -r stat --format='%n %s %.9Y' 2>&1 | sha256sum | cut -c1-64
 # The direct requirements' hash, recorded in requirements.lock by `make lock`.
 REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
 
@@ -120,12 +129,23 @@ lab: $(LAB_INSTALLED)
 # code, data and package are unchanged), with warnings and broken references as errors.
 # The build validates the data first (book_extensions/parallel_execution.py), as `make validate` does.
 # The log is kept; the stamp is written only when that strict build succeeds.
+#
+# Nothing changed, nothing runs: the state of the build's inputs (BOOK_STATE) is recorded with each
+# successful build, and a `make book` that finds the same state, the stamp and the pages skips Sphinx
+# (which would take seconds to find nothing to do). `make book FORCE=1` builds anyway.
 html: $(INSTALLED) vendor wheel
 	@mkdir -p _build
-	@rm -f $(BUILD_OK)
-	set -o pipefail; $(VENV)/bin/$(BUILD_COMMAND) $(FULL_BUILD) 2>&1 | tee $(BUILD_LOG)
-	@echo "$(BUILD_COMMAND)" > $(BUILD_OK)
-	@echo "Book: _build/html/index.html"
+	@state="$$($(BOOK_STATE))"; \
+	if [ -z "$(FORCE)$(FULL_BUILD)" ] && [ -n "$$state" ] && [ -f $(BUILD_OK) ] && [ -f _build/html/index.html ] \
+	  && [ "$$state" = "$$(cat $(BUILD_STATE) 2>/dev/null)" ]; then \
+	  echo "Book: _build/html/index.html is up to date (no input changed since the last strict build)"; exit 0; fi; \
+	rm -f $(BUILD_OK) $(BUILD_STATE); \
+	set -eo pipefail; \
+	echo "$(BUILD_COMMAND) $(FULL_BUILD)"; \
+	$(VENV)/bin/$(BUILD_COMMAND) $(FULL_BUILD) 2>&1 | tee $(BUILD_LOG); \
+	echo "$(BUILD_COMMAND)" > $(BUILD_OK); \
+	echo "$$state" > $(BUILD_STATE); \
+	echo "Book: _build/html/index.html"
 
 test: book
 	$(PY) -m pytest

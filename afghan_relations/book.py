@@ -40,6 +40,7 @@ def _glue(name, bundle, metadata=None, shown=True):
 
 
 PHONE_SUFFIX = "-phone"
+PHONE_FORMAT = "image/svg+xml"  # the web page's, the only place the phone layout is shown
 
 
 def glue_figure(name, figure, *args, **kwargs):
@@ -49,7 +50,9 @@ def glue_figure(name, figure, *args, **kwargs):
     arguments: then it is drawn twice, in the print layout (shown and stored under `name`)
     and with `phone=True` (stored under `name` + "-phone" without being shown, so a reader
     rerunning the notebook sees each figure once). The web page offers the phone layout to
-    narrow screens (book_extensions/figure_layouts.py); the PDF uses the print layout.
+    narrow screens (book_extensions/figure_layouts.py); the PDF and a reader's notebook use the
+    print layout, so the phone layout is rendered as SVG only (each other format costs as
+    much again: about a third of a cold build's CPU went to phone PDFs and PNGs nobody saw).
     """
     if not callable(figure):
         _glue(name, *format_display_data(figure))
@@ -57,7 +60,7 @@ def glue_figure(name, figure, *args, **kwargs):
         return
     glue_figure(name, figure(*args, **kwargs))
     phone = figure(*args, phone=True, **kwargs)
-    _glue(name + PHONE_SUFFIX, *format_display_data(phone), shown=False)
+    _glue(name + PHONE_SUFFIX, *format_display_data(phone, include={PHONE_FORMAT}), shown=False)
     plt.close(phone)
 
 

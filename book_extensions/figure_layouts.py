@@ -12,8 +12,9 @@ on the web the figure becomes
 so the browser fetches only the layout it shows, and the print layout opens full size
 for zooming. The width and height (the SVG's own, in CSS px) let the page reserve
 the figure's space before it arrives (no layout shift); the page's first figure is
-fetched early (fetchpriority="high"), every later one lazily. Other builders (the PDF) drop the phone twin: print keeps
-the print layout only.
+fetched early (fetchpriority="high"), every later one lazily. Other builders (the PDF) drop
+the phone twin before myst-nb picks each output's format: the phone layout exists as SVG
+only (the web's format), and print keeps the print layout only.
 
 Below 664 px the text column is narrower than 616 px, where the print layout's
 smallest type (7.5 pt) would drop under 10 CSS px; figures.py gives the sums.
@@ -60,19 +61,30 @@ class PasteFigureWithPhoneLayout(PasteFigureDirective):
         return result
 
 
+class DropPhoneLayoutsOutsideTheWeb(SphinxPostTransform):
+    """Outside HTML, the phone twins go before myst-nb looks for a format it can use in them."""
+
+    default_priority = 3  # before myst-nb's SelectMimeType (4)
+
+    def run(self, **kwargs):
+        if self.app.builder.format == "html":
+            return
+        for twin in list(self.document.findall(phone_layout)):
+            twin.parent.remove(twin)
+
+
 class PairFigureLayouts(SphinxPostTransform):
     """After myst-nb has chosen each output's format: a <picture> on the web, the print image elsewhere."""
 
     default_priority = 5  # after myst-nb's SelectMimeType (4), before images are copied
 
     def run(self, **kwargs):
-        html = self.app.builder.format == "html"
         first = True
         for twin in list(self.document.findall(phone_layout)):
             figure = twin.parent
             phone_images = list(twin.findall(nodes.image))
             main_images = [n for n in figure.findall(nodes.image) if n not in phone_images]
-            if not html or not phone_images or not main_images:
+            if not phone_images or not main_images:
                 figure.remove(twin)
                 continue
             main, phone = main_images[0], phone_images[0]
@@ -144,4 +156,5 @@ def setup(app):
     app.add_node(phone_layout, html=(skip, None), latex=(skip, None), text=(skip, None))
     app.add_node(picture, html=(visit_picture, None), latex=(skip, None), text=(skip, None))
     app.add_directive_to_domain("glue", "figure", PasteFigureWithPhoneLayout, override=True)
+    app.add_post_transform(DropPhoneLayoutsOutsideTheWeb)
     app.add_post_transform(PairFigureLayouts)

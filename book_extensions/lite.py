@@ -10,9 +10,21 @@ download menu, opening that chapter's notebook there.
 
 Why not jupyterlite-sphinx: the book needs one link per page, not its directives, and its
 incremental lite build once kept a stale configuration that loaded Pyodide from a CDN.
-Here the lite part is built clean on every build (a few seconds) and then checked: the
-Pyodide URL is the site's own copy, the PyPI fallback is off, no configuration names
-another host. Any failure stops the build.
+Here the lite part is built clean whenever its make-up changes: the digest of every input
+but the notebooks' contents (the vendored files' provenance, the wheel, the configuration,
+the notebooks' names, this module and JupyterLite's version) is kept beside the build, and
+a change to any of them removes the lite build's folder first. When only notebooks changed
+(a chapter's prose or numbers), JupyterLite's own incremental build (its doit task
+database) rewrites what depends on them, in a fraction of the time; when nothing changed
+(a no-op), the site is kept. Either way the site is then checked: the Pyodide URL is the
+site's own copy, the PyPI fallback is off, no configuration names another host, every
+Pyodide package matches its hash. Any failure stops the build.
+
+The site is built in _build/lite/site and linked into the HTML output when complete:
+JupyterLite gives the output folder's parent, and everything in it, the release date as
+its modification time (source_date_epoch), which built in place would make every page of
+the book look older than its source, so that Sphinx would write them all again on every
+build.
 
 A JupyterLite site needs a web server (`python -m http.server` will do): browsers refuse
 its workers and fetches from file://. The button's tooltip says so, and on a page opened
@@ -25,6 +37,7 @@ pages, relative to the book's root).
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -42,8 +55,9 @@ from .reader_notebooks import KIT_NOTE_TAG, notebook_pages
 logger = logging.getLogger(__name__)
 
 VENDOR = Path("_build", "vendor", "lite")  # tools/vendor_pyodide.py writes it
-WORK = Path("_build", "lite")  # the lite build's sources and cache, rebuilt each time
+WORK = Path("_build", "lite")  # the lite build's sources, its log and the digest of its inputs
 OUTPUT = "lite"  # under the HTML output
+CONTENTS = "files"  # the lite build's folder of notebooks (LiteBuildConfig contents)
 PYODIDE_URL = "./static/pyodide/pyodide.js"  # the site's own Pyodide (the kernel's pyodideUrl)
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 PACKAGE = "afghan_relations"
@@ -115,7 +129,7 @@ def lite_config(vendor, wheel, output, epoch):
         "LiteBuildConfig": {
             "source_date_epoch": epoch,
             "apps": APPS,
-            "contents": ["files"],
+            "contents": [CONTENTS],
             "output_dir": str(output),
             "ignore_sys_prefix": True,
             "federated_extensions": sorted(str(p) for p in (vendor / "extensions").glob("*.whl")),
@@ -144,13 +158,57 @@ def lite_json():
     }
 
 
-def write_sources(work, vendor, wheel, notebooks, output, epoch):
-    """The lite build's input folder, laid anew."""
-    (work / "files").mkdir(parents=True)
-    for source in notebooks.values():
-        nbformat.write(lite_notebook(source), work / "files" / source.name)
-    (work / "jupyter_lite_config.json").write_text(json.dumps(lite_config(vendor, wheel, output, epoch), indent=2))
-    (work / "jupyter-lite.json").write_text(json.dumps(lite_json(), indent=2))
+def lite_sources(vendor, wheel, notebooks, output, epoch):
+    """{path in the lite build's input folder: bytes}: the notebooks and the two configuration files."""
+    sources = {
+        f"{CONTENTS}/{source.name}": nbformat.writes(lite_notebook(source)).encode() for source in notebooks.values()
+    }
+    sources["jupyter_lite_config.json"] = json.dumps(lite_config(vendor, wheel, output, epoch), indent=2).encode()
+    sources["jupyter-lite.json"] = json.dumps(lite_json(), indent=2).encode()
+    return sources
+
+
+def setup_digest(vendor, wheel, sources):
+    """What the site's make-up depends on: everything but the notebooks' contents (their names
+    included), that is the configuration, the wheel, the vendored files (by their recorded hashes),
+    this module's code and JupyterLite's version."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(version("jupyterlite-core").encode())
+    h.update(Path(__file__).read_bytes())
+    h.update((vendor / "PROVENANCE.json").read_bytes())
+    h.update(hashlib.sha256(Path(wheel).read_bytes()).digest())
+    for name, data in sorted(sources.items()):
+        h.update(name.encode() + b"\0")
+        if not name.startswith(f"{CONTENTS}/"):
+            h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def contents_digest(sources):
+    """What the site's files depend on: the notebooks as it serves them."""
+    h = hashlib.sha256()
+    for name, data in sorted(sources.items()):
+        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def write_sources(work, sources):
+    """The lite build's input files, each written only if its bytes differ (JupyterLite's own
+    task runner, doit, then rebuilds what depends on the files that changed)."""
+    for name, data in sources.items():
+        path = work / name
+        if not (path.is_file() and path.read_bytes() == data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+def _link_or_copy(source, destination):
+    """A hard link where the filesystem allows (the site's files are replaced, never written in place), else a copy."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
 
 
 def add_status_favicons(output):
@@ -213,17 +271,8 @@ def config_problems(output):
     return problems
 
 
-def build_lite(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    confdir = Path(app.confdir)
-    vendor, work, output = confdir / VENDOR, confdir / WORK, Path(app.outdir, OUTPUT)
-    check_vendor(vendor)
-    notebooks = chapter_notebooks(confdir, app.config.lite_notebooks)
-    for folder in (work, output):  # clean every time: no state kept from an earlier lite build
-        shutil.rmtree(folder, ignore_errors=True)
-    wheel = wheel_path(app)  # the wheel `make wheel` built, the notebook kit's too
-    write_sources(work / "src", vendor, wheel, notebooks, output, release_epoch(confdir))
+def run_lite_build(work, site, vendor):
+    """jupyter lite build from work/src into `site`, then the site's own Pyodide, provenance and icons."""
     result = subprocess.run(
         [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")],
         cwd=work / "src",
@@ -235,13 +284,46 @@ def build_lite(app, exception):
         raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{result.stderr[-3000:]}")
     # Pyodide is copied in after the build rather than handed to the kernel's build add-on: its
     # URL is the one kernel_settings() sets, checked below, whatever state the add-on keeps.
-    shutil.copytree(vendor / "pyodide", output / "static" / "pyodide")
-    shutil.copyfile(vendor / "PROVENANCE.json", output / "PROVENANCE.json")  # where each file came from
-    add_status_favicons(output)
+    pyodide = site / "static" / "pyodide"
+    if not pyodide.is_dir():
+        shutil.copytree(vendor / "pyodide", pyodide)
+    shutil.copyfile(vendor / "PROVENANCE.json", site / "PROVENANCE.json")  # where each file came from
+    add_status_favicons(site)
+
+
+def build_lite(app, exception):
+    """The lite site in the HTML output: kept when no input changed; JupyterLite's incremental
+    build when only notebooks changed; built clean when anything else did (or nothing was built)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    confdir = Path(app.confdir)
+    vendor, work, output = confdir / VENDOR, confdir / WORK, Path(app.outdir, OUTPUT)
+    check_vendor(vendor)
+    notebooks = chapter_notebooks(confdir, app.config.lite_notebooks)
+    wheel = wheel_path(app)  # the wheel `make wheel` built, the notebook kit's too
+    site = work / "site"  # built here, then linked into `output` (see the module's docstring)
+    sources = lite_sources(vendor, wheel, notebooks, site, release_epoch(confdir))
+    setup, contents = setup_digest(vendor, wheel, sources), contents_digest(sources)
+    stamp = work / "inputs.json"
+    built = json.loads(stamp.read_text()) if stamp.is_file() and site.is_dir() else {}
+    if built == {"setup": setup, "contents": contents} and output.is_dir():
+        state = "unchanged, kept"
+    else:
+        stamp.unlink(missing_ok=True)
+        if built.get("setup") != setup:  # clean: no state kept from a lite build of other inputs
+            shutil.rmtree(work, ignore_errors=True)
+            state = "built"
+        else:
+            state = "notebooks updated"
+        write_sources(work / "src", sources)
+        run_lite_build(work, site, vendor)
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.copytree(site, output, copy_function=_link_or_copy)
     problems = config_problems(output)
     if problems:
         raise ExtensionError("the in-browser Jupyter site is misconfigured:\n" + "\n".join(problems))
-    logger.info(f"lite: {len(notebooks)} notebooks, {PACKAGE} {wheel.name} -> {output}")
+    stamp.write_text(json.dumps({"setup": setup, "contents": contents}))
+    logger.info(f"lite: {len(notebooks)} notebooks, {PACKAGE} {wheel.name} -> {output} ({state})")
 
 
 def add_run_button(app, pagename, templatename, context, doctree):

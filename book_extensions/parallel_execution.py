@@ -85,12 +85,14 @@ def validate_data_once(app):
     with frictionless.
     """
     from afghan_relations import load
-    from afghan_relations.validate import DataError, validate_package
 
     folder = load.data_dir().resolve()
     stamp = Path(app.outdir).parent / ".data-validated"
     key = validation_key(folder)
     if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key):
+        # frictionless only when the data need checking (its import alone is a third of a second)
+        from afghan_relations.validate import DataError, validate_package
+
         try:
             validate_package(folder)
         except DataError as error:

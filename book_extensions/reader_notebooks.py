@@ -57,6 +57,7 @@ class References:
         self.numbers = numbers  # label -> "Fig. 6.1"
         self.titles = titles  # label -> section title
         self.sources_csv = sources_csv  # the bibliography's one source (book_extensions/bibliography.py)
+        self._cited_names = None  # read from sources_csv at the first citation, once per build
 
     @classmethod
     def from_env(cls, env, config):
@@ -78,7 +79,9 @@ class References:
     def citation(self, role, keys, where):
         from book_extensions import bibliography
 
-        names = bibliography.cited_names(self.sources_csv) if self.sources_csv else {}
+        if self._cited_names is None:
+            self._cited_names = bibliography.cited_names(self.sources_csv) if self.sources_csv else {}
+        names = self._cited_names
         missing = [key for key in keys if key not in names]
         if missing:
             raise ExtensionError(f"{where}: no source {missing[0]!r} for {{{role}}}")
