@@ -13,7 +13,11 @@ mean. This module adds what the profile needs on top of it:
   `../195X` raise), and accepts a range that ends before it starts, so a range
   is split here and its ends are read one by one;
 - edtf accepts days the calendar does not have (1900-02-29), which turning its
-  bounds into `datetime.date` catches.
+  bounds into `datetime.date` catches;
+- each end, once it has a profile shape, is read with edtf's own grammar rule for
+  that shape (a level-0 date, or a level-1 unspecified digit for YYYX) rather than
+  its whole parser, which tries every rule of levels 0 to 2: about 0.3 ms a date
+  instead of 3, and every chapter reads the chronology's dates.
 """
 
 import datetime as dt
@@ -21,7 +25,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-import edtf
+from edtf.parser import grammar as edtf_grammar
+from pyparsing import ParseBaseException
 
 # One end of a date in the profile. [0-9], not \d: \d also matches Arabic-Indic and other digits.
 END = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?|[0-9]{3}X")
@@ -68,16 +73,14 @@ def _end(text, whole):
     """(precision, earliest, latest) of one end (no '/'); ValueError quoting the whole date."""
     if not END.fullmatch(text):
         raise ValueError(f"expected {EXPECTED}, got '{whole}'")
+    decade = text.endswith("X")  # the only unspecified digit the profile allows: YYYX
+    # A level-0 date has months 01-12 only: YYYY-21 to YYYY-41, seasons in EDTF, do not parse.
+    rule = edtf_grammar.unspecified if decade else edtf_grammar.date
     try:
-        parsed = edtf.parse_edtf(text)
-        if isinstance(parsed, edtf.Unspecified):  # the only Unspecified the profile allows: YYYX
-            precision = "decade"
-        elif isinstance(parsed, edtf.Date) and not isinstance(parsed, edtf.Season):
-            precision = parsed.precision  # "day", "month" or "year"
-        else:  # a season: YYYY-21 to YYYY-41 are spring ... in EDTF, not months
-            raise ValueError
+        parsed = rule.parse_string(text, parse_all=True)[0]
+        precision = "decade" if decade else parsed.precision  # "day", "month" or "year"
         return precision, _day(parsed.lower_strict()), _day(parsed.upper_strict())
-    except (edtf.EDTFParseException, ValueError):
+    except (ParseBaseException, ValueError):
         raise ValueError(f"expected a date that exists on the calendar, got '{whole}'") from None
 
 

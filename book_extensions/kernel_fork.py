@@ -199,6 +199,7 @@ class Zygote:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         import tempfile
 
+        self.used = False  # whether a kernel was asked for
         self.folder = tempfile.mkdtemp(prefix="book-kernels-")
         self.path = os.path.join(self.folder, "zygote.sock")
         self.listener.bind(self.path)
@@ -213,6 +214,7 @@ class Zygote:
         import select
         import time
 
+        self.used = True
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.connect(self.path)  # queued while the zygote is still importing
         conn.sendall((json.dumps({"argv": argv, "cwd": str(cwd), "env": env}) + "\n").encode())
@@ -234,6 +236,8 @@ class Zygote:
     def close(self):
         import shutil
 
+        if self.process.poll() is None and not self.used:
+            self.process.kill()  # asked for no kernel (nothing to execute): not worth waiting for its imports
         if self.process.poll() is None:
             self.process.stdin.close()
             try:

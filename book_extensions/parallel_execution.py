@@ -28,10 +28,10 @@ The data are validated once here, not in every kernel (see `validate_data_once`)
 """
 
 import asyncio
+import contextlib
 import os
 import re
 import time
-from contextlib import suppress
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
 
@@ -145,7 +145,7 @@ def notebook_as_myst_nb_reads_it(env, path, text):
     if nb_config.metadata_key in notebook.metadata:
         overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
         overrides.pop("output_folder", None)
-        with suppress(Exception):  # myst-nb warns about bad overrides itself when it reads the page
+        with contextlib.suppress(Exception):  # myst-nb warns about bad overrides itself when it reads the page
             nb_config = nb_config.copy(**overrides)
     return notebook, nb_config, reader.read_fmt
 
@@ -157,11 +157,24 @@ def executed_by_cache(path, nb_config):
     return not any(PurePosixPath(Path(path).as_posix()).match(p) for p in nb_config.execution_excludepatterns)
 
 
+# A chapter's cost before it has ever run: most of it is drawing. Each call into the modules that draw
+# (a figure in two layouts and three formats, a map) counts one, an explorer (a figure per view, a dozen
+# views) three more. A rough model, but it puts the explorers' chapters first, which is what counts:
+# with one kernel per core, a long chapter started last is the cold build's tail.
+DRAWS = re.compile(r"\b(?:figures|maps)\.\w+|\bwidgets\.\w*explorer\b")
+EXPLORER = re.compile(r"\bwidgets\.\w*explorer\b")
+
+
+def drawing_weight(notebook):
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    return len(DRAWS.findall(code)) + 3 * len(EXPLORER.findall(code))
+
+
 def longest_first(jobs, cache):
     """The jobs, those expected to take longest first, so that no kernel starts last with a long chapter.
 
     Expected time: the chapter's latest run in the cache; a chapter never run (every one, in a cold
-    build) comes first, the one with most code first (a rough proxy, but better than no order).
+    build) comes first, the one that draws most first (`drawing_weight`), then the one with most code.
     """
     latest = {}
     for record in cache.list_cache_records():
@@ -172,15 +185,19 @@ def longest_first(jobs, cache):
         record = latest.get(str(job["path"]))
         code = sum(len(cell.source) for cell in job["notebook"].cells if cell.cell_type == "code")
         seconds = record.data.get("execution_seconds") if record else None
-        return (seconds is not None, -(seconds or 0.0), -code, job["docname"])
+        return (seconds is not None, -(seconds or 0.0), -drawing_weight(job["notebook"]), -code, job["docname"])
 
     return sorted(jobs, key=key)
 
 
-async def execute(notebook, path, nb_config, kernel_manager_class=None):
+async def execute(notebook, path, nb_config, kernel_manager_class=None, core=None, announce=None):
     """(seconds, error or None): the notebook executed in place.
 
-    As jupyter_cache.executors.utils.single_nb_execution does."""
+    As jupyter_cache.executors.utils.single_nb_execution does, but in two steps: the kernel is
+    started (and has answered) first, then the cells run once `core` (a semaphore) lets them.
+    A kernel's start is mostly waiting for its replies (about 0.35 s, of which 0.2 s is
+    jupyter_client checking the IOPub channel), which so overlaps another chapter's run.
+    The seconds are the start's and the run's, not the wait for a core."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -196,27 +213,46 @@ async def execute(notebook, path, nb_config, kernel_manager_class=None):
             timeout=timeout,
             allow_errors=allow_errors,
             record_timing=False,
+            # Killed once its cells have run, not asked to shut down: a graceful shutdown waits for the
+            # kernel's exit in 0.1 s polls, per chapter. A chapter keeps nothing for atexit to save.
+            shutdown_kernel="immediate",
             resources={"metadata": {"path": os.path.abspath(cwd)}},
             **options,
         )
-        start = time.perf_counter()
+        start, waited = time.perf_counter(), 0.0
         try:
-            await client.async_execute()
+            # nbclient's own steps: set up the kernel (started, client connected and answered), then
+            # execute with that kernel, which it then leaves to the set-up to shut down
+            async with client.async_setup_kernel():
+                queued = time.perf_counter()
+                async with core or contextlib.nullcontext():
+                    waited = time.perf_counter() - queued
+                    if announce:
+                        announce()
+                    await client.async_execute(cleanup_kc=False)
         except (CellExecutionError, CellTimeoutError) as error:
-            return time.perf_counter() - start, error
+            return time.perf_counter() - start - waited, error
         except Exception as error:  # a dead kernel, say: myst-nb tries again and reports it
-            return time.perf_counter() - start, error
-    return time.perf_counter() - start, None
+            return time.perf_counter() - start - waited, error
+    return time.perf_counter() - start - waited, None
 
 
 async def execute_all(jobs, n, kernel_manager_class=None):
-    """Run the jobs' notebooks, n at a time; yield (job, seconds, error) as each finishes."""
-    semaphore = asyncio.Semaphore(n)
+    """Run the jobs' notebooks, n at a time; yield (job, seconds, error) as each finishes.
+
+    Up to n more kernels start meanwhile, so that a core that comes free finds the next
+    chapter's kernel ready."""
+    cores, kernels = asyncio.Semaphore(n), asyncio.Semaphore(2 * n)
 
     async def one(job):
-        async with semaphore:
-            logger.info(f"Executing notebook ({n} at a time)", location=job["docname"])
-            seconds, error = await execute(job["notebook"], job["path"], job["nb_config"], kernel_manager_class)
+        async with kernels:
+
+            def announce():
+                logger.info(f"Executing notebook ({n} at a time)", location=job["docname"])
+
+            seconds, error = await execute(
+                job["notebook"], job["path"], job["nb_config"], kernel_manager_class, cores, announce
+            )
             return job, seconds, error
 
     # tasks, not bare coroutines: they start in the jobs' order (as_completed would start them in any order)
@@ -264,8 +300,20 @@ def uncached_notebooks(app, env, docnames, cache):
 
 
 def _on_env_before_read_docs(app, env, docnames):
-    if getattr(env, "mystnb_config", None) is None:
+    if getattr(env, "mystnb_config", None) is None or not docnames:
         return
+    # The zygote imports pandas and matplotlib (half a second) on the other core while this process
+    # validates the data and looks the chapters up in the cache; it is closed unused if none must run.
+    zygote = kernel_fork.Zygote() if forked_kernels(app) else None
+    try:
+        run_uncached(app, env, docnames, zygote)
+    finally:
+        if zygote:
+            zygote.close()
+
+
+def run_uncached(app, env, docnames, zygote):
+    """Validate the data, then execute the chapters the cache lacks (kernels from the zygote, if any)."""
     validate_data_once(app)
     from jupyter_cache import get_cache
 
@@ -276,8 +324,6 @@ def _on_env_before_read_docs(app, env, docnames):
     jobs = longest_first(jobs, cache)
     n = min(workers(app), len(jobs))
     logger.info(f"Executing {len(jobs)} notebooks, {n} at a time, before reading")
-
-    zygote = kernel_fork.Zygote() if forked_kernels(app) else None
 
     async def run():
         manager = kernel_fork.kernel_manager_class(zygote) if zygote else None
@@ -293,11 +339,7 @@ def _on_env_before_read_docs(app, env, docnames):
                     location=job["docname"],
                 )
 
-    try:
-        asyncio.run(run())
-    finally:
-        if zygote:
-            zygote.close()
+    asyncio.run(run())
 
 
 def setup(app):

@@ -72,6 +72,43 @@ def test_every_date_of_the_data_reads_as_edtf_reads_it(real_data):
     assert seen > 100
 
 
+def _as_edtfs_whole_parser_reads(text):
+    """(precision, earliest, latest) by edtf.parse_edtf, the parser of every EDTF level, or None
+    where the profile refuses it (a season, a day the calendar lacks, no date at all)."""
+    try:
+        parsed = edtf.parse_edtf(text)
+        if isinstance(parsed, edtf.Season):
+            return None
+        precision = "decade" if isinstance(parsed, edtf.Unspecified) else parsed.precision
+        return precision, D(*parsed.lower_strict()[:3]), D(*parsed.upper_strict()[:3])
+    except (edtf.EDTFParseException, ValueError):
+        return None
+
+
+def test_each_shape_reads_as_edtfs_whole_parser_reads_it():
+    """dates.py reads an end with edtf's rule for its shape; edtf's full parser agrees on 12,000
+    strings of those shapes, valid and not (months 00 and 13-25, days 00 and 29-33, year 0000)."""
+    import random
+
+    rng = random.Random(13)
+    texts = set()
+    for _ in range(3000):
+        year, month, day = rng.randint(0, 2100), rng.randint(0, 25), rng.randint(0, 33)
+        texts |= {f"{year:04d}", f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}-{day:02d}", f"{year // 10:03d}X"}
+    texts |= {"1900-02-29", "2000-02-29", "2021-02-29", "2020-21", "1959-24", "000X"}
+    refused = 0
+    for text in sorted(texts):
+        expected = _as_edtfs_whole_parser_reads(text)
+        try:
+            span = dates.parse(text)
+            got = (span.precision, span.earliest, span.latest)
+        except ValueError:
+            got = None
+        assert got == expected, text
+        refused += got is None
+    assert 1000 < refused < len(texts) - 1000  # both kinds well represented
+
+
 @pytest.mark.parametrize(
     "text, words",
     [

@@ -148,3 +148,61 @@ def test_kernel_starts_as_a_process_when_the_zygote_is_gone(tmp_path):
         zygote.close()
     assert said["ppid"] == os.getpid()  # started by jupyter_client itself, not forked
     assert said["cwd"] == str(tmp_path) and figure
+
+
+class _Record:
+    def __init__(self, uri, seconds, created):
+        self.uri, self.data, self.created = uri, {"execution_seconds": seconds}, created
+
+
+class _Cache:
+    def __init__(self, records=()):
+        self.records = list(records)
+
+    def list_cache_records(self):
+        return self.records
+
+
+def _chapter_jobs():
+    """Every chapter as a job, its notebook read by jupytext-free means: the code cells' sources."""
+    jobs = []
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)
+        jobs.append(
+            {
+                "docname": f"chapters/{path.stem}",
+                "path": path,
+                "notebook": new_notebook(cells=[new_code_cell(c) for c in cells]),
+            }
+        )
+    return jobs
+
+
+@pytest.mark.fast
+def test_a_cold_build_starts_the_chapters_with_explorers_first():
+    """With one kernel per core, the chapter that draws most must not start last (the cold build's tail)."""
+    from book_extensions import parallel_execution
+
+    order = [job["docname"].split("/")[-1] for job in parallel_execution.longest_first(_chapter_jobs(), _Cache())]
+    explorers = {p.stem for p in (ROOT / "chapters").glob("*.md") if "explorer(" in p.read_text(encoding="utf-8")}
+    assert len(explorers) >= 3
+    assert set(order[: len(explorers)]) == explorers, order
+    assert order[-1].startswith("appendix-"), order  # one that draws nothing
+
+
+@pytest.mark.fast
+def test_a_chapter_run_before_is_placed_by_its_last_time():
+    """Chapters never run first (in drawing order), then the others, longest latest run first."""
+    from book_extensions import parallel_execution
+
+    jobs = _chapter_jobs()
+    path = {job["path"].stem: str(job["path"]) for job in jobs}
+    cache = _Cache(
+        [
+            _Record(path["appendix-index"], 5.0, created=1),
+            _Record(path["07-treaty-counts"], 9.0, created=2),
+            _Record(path["07-treaty-counts"], 1.0, created=1),  # an older run: not the one that counts
+        ]
+    )
+    order = [job["path"].stem for job in parallel_execution.longest_first(jobs, cache)]
+    assert order[-2:] == ["07-treaty-counts", "appendix-index"], order

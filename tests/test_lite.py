@@ -122,6 +122,62 @@ def test_every_vendored_file_has_its_recorded_sha256_and_source():
     assert provenance["pyodide/pyodide.asm.wasm"]["source"].startswith("npm pyodide@0.27.7")
 
 
+# --- when the lite site is built again ---
+
+
+def _inputs(tmp_path):
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    (vendor / "PROVENANCE.json").write_text('{"pyodide/pyodide.js": {"size": 1}}')
+    wheel = tmp_path / "afghan_relations-1.0-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
+    sources = {
+        f"{lite.CONTENTS}/intro.ipynb": b'{"cells": []}',
+        f"{lite.CONTENTS}/06-aid-flows.ipynb": b'{"cells": [1]}',
+        "jupyter-lite.json": b"{}",
+        "jupyter_lite_config.json": b'{"LiteBuildConfig": {}}',
+    }
+    return vendor, wheel, sources
+
+
+def test_a_notebooks_text_changes_the_contents_digest_only(tmp_path):
+    vendor, wheel, sources = _inputs(tmp_path)
+    setup, contents = lite.setup_digest(vendor, wheel, sources), lite.contents_digest(sources)
+    edited = dict(sources, **{f"{lite.CONTENTS}/intro.ipynb": b'{"cells": ["new prose"]}'})
+    assert lite.setup_digest(vendor, wheel, edited) == setup
+    assert lite.contents_digest(edited) != contents
+
+
+@pytest.mark.parametrize("change", ["notebook added", "configuration", "wheel", "vendored files"])
+def test_anything_else_changes_the_setup_digest(tmp_path, change):
+    """A change of make-up means a clean lite build (no state kept from the earlier one)."""
+    vendor, wheel, sources = _inputs(tmp_path)
+    setup = lite.setup_digest(vendor, wheel, sources)
+    if change == "notebook added":
+        sources[f"{lite.CONTENTS}/new.ipynb"] = b"{}"
+    elif change == "configuration":
+        sources["jupyter_lite_config.json"] = b'{"LiteBuildConfig": {"apps": ["lab"]}}'
+    elif change == "wheel":
+        wheel.write_bytes(b"another wheel")
+    else:
+        (vendor / "PROVENANCE.json").write_text('{"pyodide/pyodide.js": {"size": 2}}')
+    assert lite.setup_digest(vendor, wheel, sources) != setup
+
+
+def test_sources_are_rewritten_only_where_their_bytes_changed(tmp_path):
+    """JupyterLite's incremental build goes by the files' times: an unchanged file keeps its time."""
+    _, _, sources = _inputs(tmp_path)
+    work = tmp_path / "src"
+    lite.write_sources(work, sources)
+    times = {name: (work / name).stat().st_mtime_ns for name in sources}
+    time.sleep(0.01)
+    edited = dict(sources, **{f"{lite.CONTENTS}/intro.ipynb": b'{"cells": ["new prose"]}'})
+    lite.write_sources(work, edited)
+    changed = {name for name in sources if (work / name).stat().st_mtime_ns != times[name]}
+    assert changed == {f"{lite.CONTENTS}/intro.ipynb"}
+    assert (work / lite.CONTENTS / "intro.ipynb").read_bytes() == edited[f"{lite.CONTENTS}/intro.ipynb"]
+
+
 # --- the built lite site (no browser) ---
 
 

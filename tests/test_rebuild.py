@@ -113,6 +113,36 @@ def book2(tmp_path_factory):
     return cold_build(tmp_path_factory.mktemp("rebuild2") / "book")
 
 
+@pytest.fixture(scope="module")
+def noop(book):
+    """`book` built again with nothing changed: the pages' modification times before, and the log."""
+    html = book["dir"] / "_build" / "html"
+    before = {p: p.stat().st_mtime_ns for p in html.rglob("*.html")}
+    rc, log, executed = build(book["dir"])
+    assert rc == 0, log[-5000:]
+    return {"before": before, "log": re.sub(r"\x1b\[[0-9;]*m", "", log), "executed": executed}
+
+
+def test_noop_build_executes_reads_and_writes_nothing(noop):
+    """A build with nothing changed finds nothing to do, so no page is written again (JupyterLite
+    once dated every page back to the release date, and each build rewrote all of them)."""
+    assert noop["executed"] == set()
+    assert "no targets are out of date" in noop["log"]
+    assert re.search(r"^lite: .*\(unchanged, kept\)$", noop["log"], re.M), noop["log"][-2000:]
+    after = {p: p.stat().st_mtime_ns for p in noop["before"]}
+    assert after == noop["before"], [str(p) for p in after if after[p] != noop["before"][p]][:5]
+    assert len(after) > 14
+
+
+def lite_markdown(notebook):
+    """The Markdown cells of a notebook (or of the notebook at a path): the prose, with the glued values in it."""
+    import nbformat
+
+    if isinstance(notebook, Path):
+        notebook = nbformat.read(notebook, as_version=4)
+    return [c.source for c in notebook.cells if c.cell_type == "markdown"]
+
+
 def code_chapters(folder):
     return {p.stem for p in (folder / "chapters").glob("*.md") if "{code-cell}" in p.read_text(encoding="utf-8")}
 
@@ -245,6 +275,20 @@ def test_csv_edit_reexecutes_exactly_the_chapters_reading_it(book, rebuilt):
     assert "06-aid-flows" in readers
     assert rebuilt["executed"] == readers
     assert "07-treaty-counts" not in rebuilt["executed"]  # reads treaties, periods, actors only
+
+
+def test_csv_edit_updates_the_in_browser_notebooks(book, rebuilt):
+    """The lite site is updated in place (JupyterLite's incremental build), and serves the
+    reader's notebook of this build, new numbers included."""
+    assert re.search(r"^lite: .*\(notebooks updated\)", re.sub(r"\x1b\[[0-9;]*m", "", rebuilt["log"]), re.M)
+    from book_extensions import lite
+
+    html = book["dir"] / "_build" / "html"
+    for chapter in ("06-aid-flows", "07-treaty-counts"):
+        expected = lite_markdown(lite.lite_notebook(html / "_sources" / "chapters" / f"{chapter}.ipynb"))
+        assert lite_markdown(html / "lite" / "files" / f"{chapter}.ipynb") == expected, chapter
+    before = lite_markdown(book["html"] / "lite" / "files" / "06-aid-flows.ipynb")
+    assert lite_markdown(html / "lite" / "files" / "06-aid-flows.ipynb") != before
 
 
 def test_csv_edit_changes_figure_and_glued_number(book, rebuilt):

@@ -18,8 +18,14 @@ Honest by construction:
 Scenarios:
   set-up      `make env` in a fresh `git clone` of the commit: uv bootstrapped, .venv
               created and requirements.lock installed, with uv's cache as this machine has it
-  cold        empty _build (execution cache included): every chapter executed
-  no-op       nothing changed
+  cold        empty _build (every cache included: execution, data validation, lite site;
+              only the vendored files and the wheel stay): every chapter executed
+  no-op       nothing changed: the build command run anyway (Sphinx finds nothing to do),
+              as the template is measured
+  no-op, `make book`
+              nothing changed, the README's command: Make finds every input as the last
+              successful build left it and runs nothing (the copy is made a git checkout
+              for this, as a clone is)
   prose edit  a sentence appended to one chapter (no code changed)
   code edit   a code cell appended to one chapter (that chapter re-executed)
   CSV edit    an amount in data/aid_flows.csv changed (a new value every run): only the
@@ -60,12 +66,14 @@ PROSE_CHAPTER = "chapters/07-treaty-counts.md"
 CODE_CHAPTER = "chapters/07-treaty-counts.md"
 CSV_FILE = "data/aid_flows.csv"
 CSV_ROW = "AF004"  # Soviet aid 1954-1978, "more than $1 billion": in a figure and a glued total
-SCENARIOS = ("set-up", "cold", "no-op", "prose edit", "code edit", "CSV edit")
+MAKE_NOOP = "no-op, `make book`"
+SCENARIOS = ("set-up", "cold", "no-op", MAKE_NOOP, "prose edit", "code edit", "CSV edit")
 # Targets (issue 13): seconds, or a ratio to the template book built in the same run.
 TARGETS = {
     "set-up": ("s", 10),
     "cold": ("ratio", 3),
     "no-op": ("s", 2),
+    MAKE_NOOP: ("s", 2),
     "prose edit": ("s", 15),
     "code edit": ("s", 15),
     "CSV edit": ("s", 12),
@@ -93,10 +101,40 @@ def build(folder, env, extra=()):
     return seconds, proc.returncode, log, executed, cpu
 
 
+def make_in(copy, target):
+    """A function running `make <target>` in the copy with this environment (its VENV, and a stamp
+    standing for the copy's installed environment), returning what build() returns."""
+    stamp = copy / "_build" / ".installed-bench"
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
+    command = ["make", "--no-print-directory", target, f"VENV={BIN.parent}", f"INSTALLED={stamp}"]
+
+    def make(env):
+        seconds, cpu, proc = run(command, cwd=copy, env=env)
+        log = proc.stdout + proc.stderr
+        return seconds, proc.returncode, log, {name: float(s) for name, s in EXECUTED.findall(log)}, cpu
+
+    return make
+
+
+def as_a_clone(copy):
+    """Make the copy a git checkout of its files (as a clone is: `make book` keys its no-op check on git)."""
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false"]
+    for command in (["git", "init", "--quiet"], [*git, "add", "-A"], [*git, "commit", "--quiet", "-m", "bench"]):
+        subprocess.run(command, cwd=copy, check=True, capture_output=True)
+
+
+# What a cold build keeps of _build/: what `make vendor` and `make wheel` made before the build command
+# runs (the vendored JavaScript, boundaries and Pyodide; the wheel and its validation stamp). Everything
+# else, the build's own outputs and every cache it keeps (execution, data validation, lite site), goes.
+KEPT_FOR_COLD = ("vendor", "wheel", "wheel-data-validated.txt", ".installed-bench")
+
+
 def clean(folder):
-    """Remove the build outputs and the execution cache, keep the vendored JavaScript."""
-    for name in ("html", "jupyter_execute", ".jupyter_cache", ".doctrees", "latex"):
-        shutil.rmtree(folder / "_build" / name, ignore_errors=True)
+    """Empty _build/ but for what the build command does not make (KEPT_FOR_COLD)."""
+    for path in (folder / "_build").iterdir():
+        if path.name not in KEPT_FOR_COLD:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def cache_execution_times(folder):
@@ -229,6 +267,10 @@ def bench_book(copy, runs, bench):
     bench.cache_times = cache_execution_times(copy)
     for _ in range(runs):
         bench.record("no-op", build(copy, env))
+    make_book = make_in(copy, "book")
+    make_book(env)  # untimed: the wheel for this environment's stamp, and the inputs' state recorded
+    for _ in range(runs):
+        bench.record(MAKE_NOOP, make_book(env))
     for i in range(runs):
         tree.restore()
         with (copy / PROSE_CHAPTER).open("a") as f:
@@ -295,7 +337,7 @@ def bench_tests(copy, tree, bench):
     rc, log = build(copy, env)[1:3]
     (copy / "_build" / "build.log").write_text(log)
     if rc == 0:
-        (copy / "_build" / "build-ok").write_text(" ".join(BUILD[1:]) + "\n")
+        (copy / "_build" / "build-ok").write_text(" ".join([Path(BUILD[0]).name, *BUILD[1:]]) + "\n")
     for label, marker in (
         ("tests, not slow (`pytest -m 'not slow'`; n = 1)", "not slow"),
         ("tests, slow only (`pytest -m slow`; n = 1)", "slow"),
@@ -545,6 +587,7 @@ def main():
         copy = work / "book"
         copy.mkdir()
         copy_tree(copy)
+        as_a_clone(copy)
         print(f"book copy: {copy}", flush=True)
         tree = bench_book(copy, args.runs, bench)
         if not args.skip_tests:
