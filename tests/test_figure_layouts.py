@@ -105,6 +105,8 @@ def test_glue_figure_stores_the_phone_twin_without_showing_it(book_data, monkeyp
     assert names == [("fig-test", ""), ("fig-test-phone", book.GLUE_PREFIX)]
     print_svg, phone_svg = shown[0][0]["image/svg+xml"], shown[1][0][book.GLUE_PREFIX + "image/svg+xml"]
     assert print_svg != phone_svg
+    # the phone layout is shown by web pages only: SVG, not the PDF and PNG the print layout also has
+    assert list(shown[1][0]) == [book.GLUE_PREFIX + book.PHONE_FORMAT] == [book.GLUE_PREFIX + "image/svg+xml"]
     assert book.PHONE_SUFFIX == figure_layouts.PHONE_SUFFIX and widgets.PHONE_MEDIA == figure_layouts.PHONE_MEDIA
 
 
