@@ -24,7 +24,9 @@ syntax in a chapter needs a rule here first.
 """
 
 import copy
+import hashlib
 import html
+import json
 import re
 from pathlib import Path
 
@@ -292,19 +294,50 @@ def reader_path(app, page):
     return Path(app.outdir, "_sources", f"{page}.ipynb")
 
 
+def made_from(app, page, title, kit, references):
+    """The digest of what a page's reader notebook is made from: the notebook myst-nb staged (code,
+    text, metadata and the inputs comment, so one run in the execution cache), the title, edition and kit,
+    every cross-reference's number and title, the sources, and the code of this module and of the
+    bibliography's."""
+    from book_extensions import bibliography
+
+    h = hashlib.sha256()
+    for path in (Path(__file__), Path(bibliography.__file__)):
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    # the cells' kinds, text and metadata, and the kernel: not what the run adds (outputs, language
+    # and widget metadata: myst-nb writes them when it executed the page itself, not when it used the
+    # cache; the run is the one the code determines) nor the cells' ids (reader_notebook renumbers them)
+    staged = nbformat.read(notebook_pages(app)[page], as_version=4)
+    cells = [(cell.cell_type, cell.source, cell.metadata) for cell in staged.cells]
+    h.update(json.dumps([staged.metadata.get("kernelspec"), cells], sort_keys=True, default=str).encode())
+    facts = [title, app.config.release, kit, references.numbers, references.titles]
+    h.update(json.dumps(facts, sort_keys=True, default=str).encode())  # Sphinx labels may be lazy translations
+    if references.sources_csv and Path(references.sources_csv).is_file():  # a book may cite nothing
+        h.update(Path(references.sources_csv).read_bytes())
+    return h.hexdigest()
+
+
 def write_reader_notebooks(app, exception):
+    """Each executed page's reader notebook, written again only when what it is made from changed."""
     if exception is not None or app.builder.format != "html":
         return
     from book_extensions.notebook_kit import kit_name  # one module per job; the kit names itself
 
     references = References.from_env(app.env, app.config)
+    record = Path(app.outdir).parent / "reader-notebooks.json"  # {page: digest} of the notebooks written
+    written = json.loads(record.read_text()) if record.is_file() else {}
+    made = {}
     for page in notebook_pages(app):
-        executed = executed_notebook(app, page)
         title = app.env.titles[page].astext()
-        notebook = reader_notebook(executed, page, title, app.config.release, kit_name(app.config), references)
+        made[page] = made_from(app, page, title, kit_name(app.config), references)
         target = reader_path(app, page)
+        if written.get(page) == made[page] and target.is_file():
+            continue
+        executed = executed_notebook(app, page)
+        notebook = reader_notebook(executed, page, title, app.config.release, kit_name(app.config), references)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
+    record.write_text(json.dumps(made, indent=1, sort_keys=True))
 
 
 def offer_notebook_download(app, pagename, templatename, context, doctree):

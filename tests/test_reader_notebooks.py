@@ -189,3 +189,16 @@ def test_kit_without_the_wheel_stops_the_build_saying_how(fixture_book, tmp_path
     (book / "kit" / "requirements.txt").write_text("\n", encoding="utf-8")
     with pytest.raises(Exception, match="run `make wheel`"):
         fixture_book(CONF, {"index.md": CHAPTER}, freshenv=True)
+
+
+def test_readers_notebook_is_written_again_only_when_what_it_is_made_from_changed(fixture_book, tiny):
+    """A build with nothing changed keeps the notebook; an edit to the page writes it again."""
+    notebook = tiny.outdir / "_sources" / "index.ipynb"
+    before = notebook.stat().st_mtime_ns
+    again = fixture_book(CONF, {"index.md": CHAPTER})
+    assert notebook.stat().st_mtime_ns == before
+    assert again.outdir == tiny.outdir
+    edited = fixture_book(CONF, {"index.md": CHAPTER + "\nA new sentence.\n"})
+    assert notebook.stat().st_mtime_ns != before
+    assert nbformat.read(notebook, as_version=4).cells[-1].source.endswith("A new sentence.")
+    assert edited.outdir == tiny.outdir
