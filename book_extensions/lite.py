@@ -158,30 +158,32 @@ def lite_json():
     }
 
 
-def lite_sources(vendor, wheel, notebooks, output, epoch):
-    """{path in the lite build's input folder: bytes}: the notebooks and the two configuration files."""
-    sources = {
+def config_sources(vendor, wheel, output, epoch):
+    """{path in the lite build's input folder: bytes}: the two configuration files."""
+    return {
+        "jupyter_lite_config.json": json.dumps(lite_config(vendor, wheel, output, epoch), indent=2).encode(),
+        "jupyter-lite.json": json.dumps(lite_json(), indent=2).encode(),
+    }
+
+
+def notebook_sources(notebooks):
+    """{path in the lite build's input folder: bytes}: the notebooks, as the site serves them."""
+    return {
         f"{CONTENTS}/{source.name}": nbformat.writes(lite_notebook(source)).encode() for source in notebooks.values()
     }
-    sources["jupyter_lite_config.json"] = json.dumps(lite_config(vendor, wheel, output, epoch), indent=2).encode()
-    sources["jupyter-lite.json"] = json.dumps(lite_json(), indent=2).encode()
-    return sources
 
 
-def setup_digest(vendor, wheel, sources):
-    """What the site's make-up depends on: everything but the notebooks' contents (their names
-    included), that is the configuration, the wheel, the vendored files (by their recorded hashes),
-    this module's code and JupyterLite's version."""
+def setup_digest(vendor, wheel, configs):
+    """What the site's make-up depends on: the configuration files, the wheel, the vendored files
+    (by their recorded hashes), this module's code and JupyterLite's version; not the notebooks."""
     from importlib.metadata import version
 
     h = hashlib.sha256(version("jupyterlite-core").encode())
     h.update(Path(__file__).read_bytes())
     h.update((vendor / "PROVENANCE.json").read_bytes())
     h.update(hashlib.sha256(Path(wheel).read_bytes()).digest())
-    for name, data in sorted(sources.items()):
-        h.update(name.encode() + b"\0")
-        if not name.startswith(f"{CONTENTS}/"):
-            h.update(hashlib.sha256(data).digest())
+    for name, data in sorted(configs.items()):
+        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
@@ -271,19 +273,21 @@ def config_problems(output):
     return problems
 
 
-def run_lite_build(work, site, vendor):
-    """jupyter lite build from work/src into `site`, then the site's own Pyodide, provenance and icons."""
-    result = subprocess.run(
-        [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")],
-        cwd=work / "src",
-        capture_output=True,
-        text=True,
-    )
-    (work / "build.log").write_text(result.stdout + result.stderr)
-    if result.returncode != 0:
-        raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{result.stderr[-3000:]}")
-    # Pyodide is copied in after the build rather than handed to the kernel's build add-on: its
-    # URL is the one kernel_settings() sets, checked below, whatever state the add-on keeps.
+def lite_build_command(work):
+    return [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")]
+
+
+def check_lite_build(work, returncode):
+    if returncode != 0:
+        log = (work / "build.log").read_text()
+        raise ExtensionError(f"jupyter lite build failed (log: {work / 'build.log'}):\n{log[-3000:]}")
+
+
+def finish_site(site, vendor):
+    """The site's own Pyodide, provenance and icons, added to JupyterLite's build.
+
+    Pyodide is copied in after the build rather than handed to the kernel's build add-on: its
+    URL is the one kernel_settings() sets, checked after every build, whatever state the add-on keeps."""
     pyodide = site / "static" / "pyodide"
     if not pyodide.is_dir():
         shutil.copytree(vendor / "pyodide", pyodide)
@@ -291,39 +295,100 @@ def run_lite_build(work, site, vendor):
     add_status_favicons(site)
 
 
+def run_lite_build(work, site, vendor):
+    """jupyter lite build from work/src into `site` (JupyterLite's tasks that are not up to date), then finish_site."""
+    with open(work / "build.log", "w") as log:
+        result = subprocess.run(lite_build_command(work), cwd=work / "src", stdout=log, stderr=subprocess.STDOUT)
+    check_lite_build(work, result.returncode)
+    finish_site(site, vendor)
+
+
+class Paths:
+    """Where the lite build reads and writes, and what it is built from, for one Sphinx build."""
+
+    def __init__(self, app):
+        confdir = Path(app.confdir)
+        self.vendor, self.work, self.output = confdir / VENDOR, confdir / WORK, Path(app.outdir, OUTPUT)
+        self.site = self.work / "site"  # built here, then linked into `output` (see the module's docstring)
+        self.stamp = self.work / "inputs.json"  # {"setup": digest, "contents": digest or None} of the site
+        check_vendor(self.vendor)
+        self.wheel = wheel_path(app)  # the wheel `make wheel` built, the notebook kit's too
+        self.configs = config_sources(self.vendor, self.wheel, self.site, release_epoch(confdir))
+        self.setup = setup_digest(self.vendor, self.wheel, self.configs)
+
+    def built(self):
+        return json.loads(self.stamp.read_text()) if self.stamp.is_file() and self.site.is_dir() else {}
+
+
+def start_lite_setup(app, env, docnames):
+    """When the site's make-up changed and pages are about to be read: its clean build, without
+    notebooks, started in the background. The chapters have run by now (parallel_execution), and
+    Sphinx reads and writes the pages on one core, so it takes the other; the notebooks are added
+    at the end (build_lite). Its log is _build/lite/build.log."""
+    if app.builder.format != "html" or not docnames:
+        return
+    paths = Paths(app)
+    if paths.built().get("setup") == paths.setup:
+        return
+    shutil.rmtree(paths.work, ignore_errors=True)  # clean: no state kept from a lite build of other inputs
+    write_sources(paths.work / "src", paths.configs)
+    (paths.work / "src" / CONTENTS).mkdir()
+    log = open(paths.work / "build.log", "w")  # noqa: SIM115 (closed by wait_for_lite_setup, once the build ends)
+    process = subprocess.Popen(
+        lite_build_command(paths.work), cwd=paths.work / "src", stdout=log, stderr=subprocess.STDOUT
+    )
+    app._lite_setup = (paths.setup, process, log)
+
+
+def wait_for_lite_setup(app, paths):
+    """The background build's outcome, recorded as a site of that make-up without notebooks."""
+    setup, process, log = app._lite_setup
+    del app._lite_setup
+    returncode = process.wait()
+    log.close()
+    check_lite_build(paths.work, returncode)
+    finish_site(paths.site, paths.vendor)
+    paths.stamp.write_text(json.dumps({"setup": setup, "contents": None}))
+
+
 def build_lite(app, exception):
     """The lite site in the HTML output: kept when no input changed; JupyterLite's incremental
-    build when only notebooks changed; built clean when anything else did (or nothing was built)."""
+    build when only notebooks changed; built clean when anything else did (in the background
+    while Sphinx read and wrote the pages, when it had pages to read)."""
+    pending = getattr(app, "_lite_setup", None)
     if exception is not None or app.builder.format != "html":
+        if pending:
+            pending[1].kill()
+            pending[1].wait()
+            pending[2].close()
         return
-    confdir = Path(app.confdir)
-    vendor, work, output = confdir / VENDOR, confdir / WORK, Path(app.outdir, OUTPUT)
-    check_vendor(vendor)
-    notebooks = chapter_notebooks(confdir, app.config.lite_notebooks)
-    wheel = wheel_path(app)  # the wheel `make wheel` built, the notebook kit's too
-    site = work / "site"  # built here, then linked into `output` (see the module's docstring)
-    sources = lite_sources(vendor, wheel, notebooks, site, release_epoch(confdir))
-    setup, contents = setup_digest(vendor, wheel, sources), contents_digest(sources)
-    stamp = work / "inputs.json"
-    built = json.loads(stamp.read_text()) if stamp.is_file() and site.is_dir() else {}
-    if built == {"setup": setup, "contents": contents} and output.is_dir():
+    paths = Paths(app)
+    cleaned = pending is not None
+    if pending:
+        wait_for_lite_setup(app, paths)
+    notebooks = notebook_sources(chapter_notebooks(Path(app.confdir), app.config.lite_notebooks))
+    contents = contents_digest(notebooks)
+    built = paths.built()
+    if built == {"setup": paths.setup, "contents": contents} and paths.output.is_dir():
         state = "unchanged, kept"
     else:
-        stamp.unlink(missing_ok=True)
-        if built.get("setup") != setup:  # clean: no state kept from a lite build of other inputs
-            shutil.rmtree(work, ignore_errors=True)
-            state = "built"
-        else:
-            state = "notebooks updated"
-        write_sources(work / "src", sources)
-        run_lite_build(work, site, vendor)
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.copytree(site, output, copy_function=_link_or_copy)
-    problems = config_problems(output)
+        paths.stamp.unlink(missing_ok=True)
+        if built.get("setup") != paths.setup:  # clean: no state kept from a lite build of other inputs
+            shutil.rmtree(paths.work, ignore_errors=True)
+            cleaned = True
+        for folder in (paths.work / "src" / CONTENTS, paths.site / CONTENTS):  # a chapter removed
+            for stale in set(folder.glob("*.ipynb")) - {folder / Path(name).name for name in notebooks}:
+                stale.unlink()
+        write_sources(paths.work / "src", {**paths.configs, **notebooks})
+        run_lite_build(paths.work, paths.site, paths.vendor)
+        shutil.rmtree(paths.output, ignore_errors=True)
+        shutil.copytree(paths.site, paths.output, copy_function=_link_or_copy)
+        state = "built" if cleaned else "notebooks updated"
+    problems = config_problems(paths.output)
     if problems:
         raise ExtensionError("the in-browser Jupyter site is misconfigured:\n" + "\n".join(problems))
-    stamp.write_text(json.dumps({"setup": setup, "contents": contents}))
-    logger.info(f"lite: {len(notebooks)} notebooks, {PACKAGE} {wheel.name} -> {output} ({state})")
+    paths.stamp.write_text(json.dumps({"setup": paths.setup, "contents": contents}))
+    logger.info(f"lite: {len(notebooks)} notebooks, {PACKAGE} {paths.wheel.name} -> {paths.output} ({state})")
 
 
 def add_run_button(app, pagename, templatename, context, doctree):
@@ -352,6 +417,8 @@ def setup(app):
     # The folder of notebooks the lite site offers, one per page (pages/<name>.ipynb as chapters/<name>).
     # The readers' notebooks (reader_notebooks.py writes them at build-finished, priority 500).
     app.add_config_value("lite_notebooks", str(Path("_build", "html", "_sources", "chapters")), "env")
+    # after parallel_execution has run the chapters (priority 500), before Sphinx reads the pages
+    app.connect("env-before-read-docs", start_lite_setup, priority=900)
     app.connect("build-finished", build_lite, priority=700)
     # after sphinx-book-theme fills the header buttons (priority 501)
     app.connect("html-page-context", add_run_button, priority=520)

@@ -131,42 +131,39 @@ def _inputs(tmp_path):
     (vendor / "PROVENANCE.json").write_text('{"pyodide/pyodide.js": {"size": 1}}')
     wheel = tmp_path / "afghan_relations-1.0-py3-none-any.whl"
     wheel.write_bytes(b"wheel")
-    sources = {
-        f"{lite.CONTENTS}/intro.ipynb": b'{"cells": []}',
-        f"{lite.CONTENTS}/06-aid-flows.ipynb": b'{"cells": [1]}',
-        "jupyter-lite.json": b"{}",
-        "jupyter_lite_config.json": b'{"LiteBuildConfig": {}}',
-    }
-    return vendor, wheel, sources
+    configs = {"jupyter-lite.json": b"{}", "jupyter_lite_config.json": b'{"LiteBuildConfig": {}}'}
+    notebooks = {f"{lite.CONTENTS}/intro.ipynb": b'{"cells": []}', f"{lite.CONTENTS}/06-aid-flows.ipynb": b"{}"}
+    return vendor, wheel, configs, notebooks
 
 
-def test_a_notebooks_text_changes_the_contents_digest_only(tmp_path):
-    vendor, wheel, sources = _inputs(tmp_path)
-    setup, contents = lite.setup_digest(vendor, wheel, sources), lite.contents_digest(sources)
-    edited = dict(sources, **{f"{lite.CONTENTS}/intro.ipynb": b'{"cells": ["new prose"]}'})
-    assert lite.setup_digest(vendor, wheel, edited) == setup
-    assert lite.contents_digest(edited) != contents
+def test_the_notebooks_change_the_contents_digest_only(tmp_path):
+    """Notebooks edited, added or removed: JupyterLite's incremental build, not a clean one (the
+    setup digest is made without them)."""
+    vendor, wheel, configs, notebooks = _inputs(tmp_path)
+    contents = lite.contents_digest(notebooks)
+    edited = dict(notebooks, **{f"{lite.CONTENTS}/intro.ipynb": b'{"cells": ["new prose"]}'})
+    added = dict(notebooks, **{f"{lite.CONTENTS}/new.ipynb": b"{}"})
+    assert len({contents, lite.contents_digest(edited), lite.contents_digest(added)}) == 3
 
 
-@pytest.mark.parametrize("change", ["notebook added", "configuration", "wheel", "vendored files"])
+@pytest.mark.parametrize("change", ["configuration", "wheel", "vendored files"])
 def test_anything_else_changes_the_setup_digest(tmp_path, change):
     """A change of make-up means a clean lite build (no state kept from the earlier one)."""
-    vendor, wheel, sources = _inputs(tmp_path)
-    setup = lite.setup_digest(vendor, wheel, sources)
-    if change == "notebook added":
-        sources[f"{lite.CONTENTS}/new.ipynb"] = b"{}"
-    elif change == "configuration":
-        sources["jupyter_lite_config.json"] = b'{"LiteBuildConfig": {"apps": ["lab"]}}'
+    vendor, wheel, configs, _ = _inputs(tmp_path)
+    setup = lite.setup_digest(vendor, wheel, configs)
+    if change == "configuration":
+        configs["jupyter_lite_config.json"] = b'{"LiteBuildConfig": {"apps": ["lab"]}}'
     elif change == "wheel":
         wheel.write_bytes(b"another wheel")
     else:
         (vendor / "PROVENANCE.json").write_text('{"pyodide/pyodide.js": {"size": 2}}')
-    assert lite.setup_digest(vendor, wheel, sources) != setup
+    assert lite.setup_digest(vendor, wheel, configs) != setup
 
 
 def test_sources_are_rewritten_only_where_their_bytes_changed(tmp_path):
     """JupyterLite's incremental build goes by the files' times: an unchanged file keeps its time."""
-    _, _, sources = _inputs(tmp_path)
+    _, _, configs, notebooks = _inputs(tmp_path)
+    sources = {**configs, **notebooks}
     work = tmp_path / "src"
     lite.write_sources(work, sources)
     times = {name: (work / name).stat().st_mtime_ns for name in sources}
