@@ -345,7 +345,7 @@ def bench_tests(copy, tree, bench):
     ):
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-m", marker, "-p", "no:cacheprovider"],
+            [sys.executable, "-m", "pytest", "-q", "-m", marker, "-p", "no:cacheprovider", "--durations=6"],
             cwd=copy,
             env=env,
             capture_output=True,
@@ -356,6 +356,11 @@ def bench_tests(copy, tree, bench):
         summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
         failed = [line.split(" - ")[0] for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
         bench.notes.append(f"{label}: {summary}" + (f" ({'; '.join(failed)})" if failed else ""))
+        slowest = re.findall(r"^([\d.]+)s (setup|call|teardown) +(\S+)$", proc.stdout, re.M)
+        if slowest:
+            bench.notes.append(
+                f"{label}, slowest steps: " + "; ".join(f"{test} ({step}) {float(s):.0f} s" for s, step, test in slowest)
+            )
         print(f"  {label}: {bench.results[label][-1]:.1f} s, exit {proc.returncode}: {summary}", flush=True)
 
 
