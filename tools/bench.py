@@ -358,9 +358,8 @@ def bench_tests(copy, tree, bench):
         bench.notes.append(f"{label}: {summary}" + (f" ({'; '.join(failed)})" if failed else ""))
         slowest = re.findall(r"^([\d.]+)s (setup|call|teardown) +(\S+)$", proc.stdout, re.M)
         if slowest:
-            bench.notes.append(
-                f"{label}, slowest steps: " + "; ".join(f"{test} ({step}) {float(s):.0f} s" for s, step, test in slowest)
-            )
+            steps = "; ".join(f"{test} ({step}) {float(s):.0f} s" for s, step, test in slowest)
+            bench.notes.append(f"{label}, slowest steps: {steps}")
         print(f"  {label}: {bench.results[label][-1]:.1f} s, exit {proc.returncode}: {summary}", flush=True)
 
 
