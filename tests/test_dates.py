@@ -86,13 +86,13 @@ def _as_edtfs_whole_parser_reads(text):
 
 
 def test_each_shape_reads_as_edtfs_whole_parser_reads_it():
-    """dates.py reads an end with edtf's rule for its shape; edtf's full parser agrees on 12,000
-    strings of those shapes, valid and not (months 00 and 13-25, days 00 and 29-33, year 0000)."""
+    """dates.py reads an end with edtf's rule for its shape; edtf's full parser (3 ms a string) agrees
+    on 1,200 strings of those shapes, valid and not (months 00 and 13-25, days 00 and 29-33, year 0000)."""
     import random
 
     rng = random.Random(13)
     texts = set()
-    for _ in range(3000):
+    for _ in range(300):
         year, month, day = rng.randint(0, 2100), rng.randint(0, 25), rng.randint(0, 33)
         texts |= {f"{year:04d}", f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}-{day:02d}", f"{year // 10:03d}X"}
     texts |= {"1900-02-29", "2000-02-29", "2021-02-29", "2020-21", "1959-24", "000X"}
@@ -106,7 +106,7 @@ def test_each_shape_reads_as_edtfs_whole_parser_reads_it():
             got = None
         assert got == expected, text
         refused += got is None
-    assert 1000 < refused < len(texts) - 1000  # both kinds well represented
+    assert 100 < refused < len(texts) - 100  # both kinds well represented
 
 
 @pytest.mark.parametrize(
