@@ -1,8 +1,8 @@
 """The built HTML book as a reader gets it: served over HTTP on 127.0.0.1, opened in headless Chromium.
 
 Every page loads without console errors and without any request leaving 127.0.0.1; the
-explorers render and switch figures with no kernel; axe-core finds no serious or critical
-accessibility problem; every image has alt text and the figures' text is dark enough; no page
+explorers render and switch figures with no kernel; axe-core finds no
+accessibility problem of any impact; every image has alt text and the figures' text is dark enough; no page
 scrolls sideways on a 390-px phone; every page stays under the weight budget; every link,
 image, script and stylesheet the pages name exists; search works offline; every page has the
 table of contents and previous/next links.
@@ -217,14 +217,11 @@ def test_every_request_of_every_page_succeeds(visits):
 
 
 @needs_browser
-def test_no_serious_or_critical_accessibility_violation(visits):
+def test_no_accessibility_violation(visits):
+    """axe-core finds nothing on any page, down to moderate and minor rules (the book's title in the
+    sidebar was outside every landmark: _templates/navbar-logo.html)."""
     found = {
-        path: [
-            f"{x['id']} ({x['impact']}): {x['help']} at {x['nodes']}"
-            for x in v.axe
-            if x["impact"] in ("serious", "critical")
-        ]
-        for path, v in visits.items()
+        path: [f"{x['id']} ({x['impact']}): {x['help']} at {x['nodes']}" for x in v.axe] for path, v in visits.items()
     }
     found = {path: problems for path, problems in found.items() if problems}
     assert not found, found
