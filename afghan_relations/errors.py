@@ -36,3 +36,10 @@ def read_datapackage(data_dir):
         return json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise DataError("datapackage.json", f"expected a readable JSON data package, got {error}") from None
+
+
+def id_columns(descriptor):
+    """{table: its id column}: each table of the data package whose primary key is one column."""
+    keys = {r["name"]: r["schema"].get("primaryKey") for r in descriptor["resources"]}
+    keys = {name: [key] if isinstance(key, str) else key for name, key in keys.items() if key}
+    return {name: key[0] for name, key in keys.items() if len(key) == 1}

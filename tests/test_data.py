@@ -4,31 +4,16 @@ import pandas as pd
 import pytest
 
 from afghan_relations import analysis, load
+from afghan_relations.errors import id_columns
 
 pytestmark = pytest.mark.fast  # no built book needed: `make test-fast`
 
+DESCRIPTOR = load.datapackage()
+# every table whose rows quote their source, and each table's id column, as datapackage.json declares them
 DATASETS_WITH_EVIDENCE = [
-    "sources",
-    "actors",
-    "places",
-    "aliases",
-    "events",
-    "treaties",
-    "aid_flows",
-    "recognition_steps",
-    "claims",
+    r["name"] for r in DESCRIPTOR["resources"] if any(f["name"] == "evidence" for f in r["schema"]["fields"])
 ]
-ID_COLUMNS = {
-    "events": "event_id",
-    "treaties": "treaty_id",
-    "aid_flows": "flow_id",
-    "recognition_steps": "step_id",
-    "claims": "claim_id",
-    "actors": "actor_id",
-    "places": "place_id",
-    "aliases": "alias_id",
-    "sources": "source",
-}
+ID_COLUMNS = id_columns(DESCRIPTOR)
 DATED = ["events", "treaties", "aid_flows", "recognition_steps"]
 
 

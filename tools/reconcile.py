@@ -34,20 +34,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from afghan_relations.errors import id_columns, read_datapackage  # noqa: E402  (standard library only, like this script)
 from afghan_relations.evidence_rules import sentences  # noqa: E402  (standard library only, like this script)
 
 DATA = REPO / "data"
 HERE = DATA / "reconciliation"
 SEEDS = REPO.parent / "shared" / "seeds"
 
-ID = {
-    "events": "event_id",
-    "treaties": "treaty_id",
-    "aid_flows": "flow_id",
-    "recognition_steps": "step_id",
-    "claims": "claim_id",
-    "actors": "actor_id",
-}
+ID = id_columns(read_datapackage(DATA))  # each table's id column, as datapackage.json declares it
 MATCHED_TABLES = ["events", "recognition_steps", "aid_flows", "treaties"]
 DATE = {"events": "date", "recognition_steps": "date", "aid_flows": "period", "treaties": "date"}
 TYPE = {"events": "event_type", "recognition_steps": "act", "aid_flows": "kind", "treaties": "instrument"}
