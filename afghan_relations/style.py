@@ -145,14 +145,15 @@ def use_book_style():
             "legend.fontsize": 8,
             "svg.fonttype": "none",
             "svg.hashsalt": "afghan-relations",
-            "pdf.fonttype": 42,
+            "pdf.fonttype": 42,  # a reader's own savefig(...pdf): TrueType embedded, no Type 3
         }
     )
-    # In a kernel: SVG for the web page, PDF for the LaTeX book, and PNG for a reader's
-    # downloaded notebook (Jupyter shows no SVG in a notebook it does not trust yet).
+    # In a kernel: SVG for the web page, and PNG for a reader's downloaded notebook (Jupyter shows
+    # no SVG in a notebook it does not trust yet). The PDF edition converts the SVG (_config.yml,
+    # sphinxcontrib.rsvgconverter) rather than have every kernel draw each figure once more.
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("svg", "pdf", "png")
+        set_matplotlib_formats("svg", "png")
     except ImportError:
         pass

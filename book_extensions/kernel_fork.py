@@ -40,7 +40,6 @@ CHAPTER_MODULES = (
     "matplotlib.pyplot",
     "matplotlib.figure",
     "matplotlib.backends.backend_svg",
-    "matplotlib.backends.backend_pdf",
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
