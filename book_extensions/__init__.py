@@ -27,6 +27,7 @@ chapters' own package, afghan_relations, and on the data).
 - print_ranges: no line break inside a range of years or dates in print
 - bibliography: the .bib generated from data/sources.csv, author–date labels
 - book_index: index entries for the actors and places the prose names (aliases lead to them)
+- long_lived: the build's long-lived objects out of the cyclic garbage collector's sight
 """
 
 from . import (
@@ -40,6 +41,7 @@ from . import (
     icon_font,
     lazy_widgets,
     lite,
+    long_lived,
     notebook_kit,
     page_scripts,
     page_speed,
@@ -73,6 +75,7 @@ MODULES = (
     print_ranges,
     bibliography,
     book_index,
+    long_lived,
 )
 
 

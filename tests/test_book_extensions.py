@@ -55,6 +55,7 @@ def test_one_setup_connects_every_job(fixture_book):
         "page_speed",
         "icon_font",
         "lite",
+        "long_lived",
     }  # pdf_book and print_ranges add post-transforms, book_index a transform, smartquotes replaces a function
     assert {t.__name__ for t in app.registry.get_post_transforms()} >= {
         "BookStructure",
@@ -66,3 +67,21 @@ def test_one_setup_connects_every_job(fixture_book):
 
     assert smartquotes.processEscapes is book_extensions.smartquotes.keep_backslashes
     assert app.config.version == "1.0"
+
+
+def test_long_lived_objects_are_left_out_of_garbage_collections():
+    """After each of long_lived's events, what is alive is frozen: collections walk only newer objects."""
+    import gc
+
+    from book_extensions import long_lived
+
+    try:
+        gc.unfreeze()
+        alive = len(gc.get_objects())
+        long_lived.freeze()
+        assert gc.get_freeze_count() >= alive
+        assert len(gc.get_objects()) < 100  # the collector's generations hold only what came after
+        later = [[] for _ in range(10)]
+        assert len(gc.get_objects()) >= len(later)
+    finally:
+        gc.unfreeze()  # the rest of the test session as it was
