@@ -10,6 +10,8 @@ chapters' own package, afghan_relations, and on the data).
   the data validated once per build
 - kernel_fork: (used by parallel_execution, no setup of its own) kernels forked from a process
   that has imported the chapters' libraries once
+- background: (used by notebook_kit and lite, no setup of its own) work done in a thread while
+  Sphinx writes the pages, waited for at the end
 - widget_js: the widget JavaScript served by the book, only on widget pages
 - figure_layouts: each figure's phone layout on narrow screens, print layout elsewhere, full size a click away
 - lazy_widgets: widget pages drawn first, the explorers' JavaScript loaded when one comes into view

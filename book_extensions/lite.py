@@ -48,7 +48,7 @@ import nbformat
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import edition
+from . import background, edition
 from .notebook_kit import wheel_path
 from .reader_notebooks import KIT_NOTE_TAG, notebook_pages
 
@@ -351,44 +351,62 @@ def wait_for_lite_setup(app, paths):
     paths.stamp.write_text(json.dumps({"setup": setup, "contents": None}))
 
 
-def build_lite(app, exception):
-    """The lite site in the HTML output: kept when no input changed; JupyterLite's incremental
-    build when only notebooks changed; built clean when anything else did (in the background
-    while Sphinx read and wrote the pages, when it had pages to read)."""
-    pending = getattr(app, "_lite_setup", None)
-    if exception is not None or app.builder.format != "html":
-        if pending:
-            pending[1].kill()
-            pending[1].wait()
-            pending[2].close()
-        return
-    paths = Paths(app)
-    cleaned = pending is not None
-    if pending:
+def update_site(app, paths):
+    """The lite site in the HTML output with this build's notebooks: kept when no input changed;
+    JupyterLite's incremental build when only notebooks changed; built clean when anything else did
+    (started in the background while Sphinx read the pages, when it had pages to read).
+    Returns (the notebooks' digest, what was done, how many notebooks)."""
+    cleaned = hasattr(app, "_lite_setup")
+    if cleaned:
         wait_for_lite_setup(app, paths)
     notebooks = notebook_sources(chapter_notebooks(Path(app.confdir), app.config.lite_notebooks))
     contents = contents_digest(notebooks)
     built = paths.built()
     if built == {"setup": paths.setup, "contents": contents} and paths.output.is_dir():
-        state = "unchanged, kept"
+        return contents, "unchanged, kept", len(notebooks)
+    paths.stamp.unlink(missing_ok=True)
+    if built.get("setup") != paths.setup:  # clean: no state kept from a lite build of other inputs
+        shutil.rmtree(paths.work, ignore_errors=True)
+        cleaned = True
+    for folder in (paths.work / "src" / CONTENTS, paths.site / CONTENTS):  # a chapter removed
+        for stale in set(folder.glob("*.ipynb")) - {folder / Path(name).name for name in notebooks}:
+            stale.unlink()
+    write_sources(paths.work / "src", {**paths.configs, **notebooks})
+    run_lite_build(paths.work, paths.site, paths.vendor)
+    shutil.rmtree(paths.output, ignore_errors=True)
+    shutil.copytree(paths.site, paths.output, copy_function=_link_or_copy)
+    return contents, "built" if cleaned else "notebooks updated", len(notebooks)
+
+
+def start_site_update(app, env):
+    """Once the pages are read (and the readers' notebooks written): the site updated while Sphinx
+    writes the pages (background.py); build_lite waits for it."""
+    if app.builder.format == "html":
+        background.start(app, "lite", update_site, app, Paths(app))
+
+
+def build_lite(app, exception):
+    """The lite site in the HTML output (update_site, done now when no page was read), checked."""
+    pending = getattr(app, "_lite_setup", None)
+    if exception is not None or app.builder.format != "html":
+        if pending:
+            pending[1].kill()
+        if background.started(app, "lite"):
+            background.finish(app, "lite", failed_build=True)
+        elif pending:
+            pending[1].wait()
+            pending[2].close()
+        return
+    paths = Paths(app)
+    if background.started(app, "lite"):
+        contents, state, count = background.finish(app, "lite")
     else:
-        paths.stamp.unlink(missing_ok=True)
-        if built.get("setup") != paths.setup:  # clean: no state kept from a lite build of other inputs
-            shutil.rmtree(paths.work, ignore_errors=True)
-            cleaned = True
-        for folder in (paths.work / "src" / CONTENTS, paths.site / CONTENTS):  # a chapter removed
-            for stale in set(folder.glob("*.ipynb")) - {folder / Path(name).name for name in notebooks}:
-                stale.unlink()
-        write_sources(paths.work / "src", {**paths.configs, **notebooks})
-        run_lite_build(paths.work, paths.site, paths.vendor)
-        shutil.rmtree(paths.output, ignore_errors=True)
-        shutil.copytree(paths.site, paths.output, copy_function=_link_or_copy)
-        state = "built" if cleaned else "notebooks updated"
+        contents, state, count = update_site(app, paths)
     problems = config_problems(paths.output)
     if problems:
         raise ExtensionError("the in-browser Jupyter site is misconfigured:\n" + "\n".join(problems))
     paths.stamp.write_text(json.dumps({"setup": paths.setup, "contents": contents}))
-    logger.info(f"lite: {len(notebooks)} notebooks, {PACKAGE} {paths.wheel.name} -> {paths.output} ({state})")
+    logger.info(f"lite: {count} notebooks, {PACKAGE} {paths.wheel.name} -> {paths.output} ({state})")
 
 
 def add_run_button(app, pagename, templatename, context, doctree):
@@ -415,10 +433,12 @@ def add_run_button(app, pagename, templatename, context, doctree):
 
 def setup(app):
     # The folder of notebooks the lite site offers, one per page (pages/<name>.ipynb as chapters/<name>).
-    # The readers' notebooks (reader_notebooks.py writes them at build-finished, priority 500).
+    # The readers' notebooks (reader_notebooks.py writes them once the pages are read, priority 500).
     app.add_config_value("lite_notebooks", str(Path("_build", "html", "_sources", "chapters")), "env")
     # after parallel_execution has run the chapters (priority 500), before Sphinx reads the pages
     app.connect("env-before-read-docs", start_lite_setup, priority=900)
+    # once reader_notebooks (priority 500) has written the notebooks, as the pages are written
+    app.connect("env-check-consistency", start_site_update, priority=700)
     app.connect("build-finished", build_lite, priority=700)
     # after sphinx-book-theme fills the header buttons (priority 501)
     app.connect("html-page-context", add_run_button, priority=520)

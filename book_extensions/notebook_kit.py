@@ -20,6 +20,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
+from book_extensions import background
 from book_extensions.reader_notebooks import notebook_pages, reader_path
 
 KIT_DIR = Path("kit")
@@ -68,11 +69,24 @@ def write_zip(path, folder, files):
             kit.writestr(info, files[name])
 
 
-def write_kit(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
+def kit_zip(app):
+    """The kit's zip in the site, its one folder, and {path inside it: bytes}: write_zip's arguments."""
     name = kit_name(app.config)
-    write_zip(Path(app.outdir, "_static", name), name.removesuffix(".zip"), kit_files(app))
+    return Path(app.outdir, "_static", name), name.removesuffix(".zip"), kit_files(app)
+
+
+def start_kit(app, env):
+    """Once the pages are read (and the readers' notebooks written): the zip made while Sphinx writes them."""
+    if app.builder.format == "html":
+        background.start(app, "kit", write_zip, *kit_zip(app))
+
+
+def write_kit(app, exception):
+    """The kit started with the pages' writing, waited for; or, when no page was read, made now."""
+    if background.started(app, "kit"):
+        background.finish(app, "kit", failed_build=exception is not None)
+    elif exception is None and app.builder.format == "html":
+        write_zip(*kit_zip(app))
 
 
 class kit_link(nodes.Inline, nodes.TextElement):
@@ -102,4 +116,5 @@ def setup(app):
     app.add_role("notebook-kit", kit_role)
     app.add_post_transform(ResolveKitLinks)
     # after reader_notebooks (priority 500) has written the notebooks
+    app.connect("env-check-consistency", start_kit, priority=600)
     app.connect("build-finished", write_kit, priority=600)

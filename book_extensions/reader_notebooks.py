@@ -317,10 +317,8 @@ def made_from(app, page, title, kit, references):
     return h.hexdigest()
 
 
-def write_reader_notebooks(app, exception):
+def write_reader_notebooks(app):
     """Each executed page's reader notebook, written again only when what it is made from changed."""
-    if exception is not None or app.builder.format != "html":
-        return
     from book_extensions.notebook_kit import kit_name  # one module per job; the kit names itself
 
     references = References.from_env(app.env, app.config)
@@ -338,6 +336,20 @@ def write_reader_notebooks(app, exception):
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
     record.write_text(json.dumps(made, indent=1, sort_keys=True))
+    app._reader_notebooks_written = True
+
+
+def write_when_pages_are_read(app, env):
+    """As soon as the pages are read and numbered, so that the kit and the in-browser site can be made
+    from them while Sphinx writes the pages (background.py)."""
+    if app.builder.format == "html":
+        write_reader_notebooks(app)
+
+
+def write_at_the_end(app, exception):
+    """When no page was read (so env-check-consistency was not emitted), at the end of the build."""
+    if exception is None and app.builder.format == "html" and not getattr(app, "_reader_notebooks_written", False):
+        write_reader_notebooks(app)
 
 
 def offer_notebook_download(app, pagename, templatename, context, doctree):
@@ -353,5 +365,6 @@ def offer_notebook_download(app, pagename, templatename, context, doctree):
 def setup(app):
     # before sphinx-book-theme builds the download menu (its handlers run at priority 501)
     app.connect("html-page-context", offer_notebook_download, priority=400)
-    # before notebook_kit (priority 600) zips them
-    app.connect("build-finished", write_reader_notebooks, priority=500)
+    # before notebook_kit (priority 600) zips them and lite (700) serves them
+    app.connect("env-check-consistency", write_when_pages_are_read, priority=500)
+    app.connect("build-finished", write_at_the_end, priority=500)
