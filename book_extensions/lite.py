@@ -48,7 +48,7 @@ import nbformat
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import background, edition
+from . import background, edition, reader_notebooks
 from .notebook_kit import wheel_path
 from .reader_notebooks import KIT_NOTE_TAG, notebook_pages
 
@@ -381,7 +381,7 @@ def update_site(app, paths):
 def start_site_update(app, env):
     """Once the pages are read (and the readers' notebooks written): the site updated while Sphinx
     writes the pages (background.py); build_lite waits for it."""
-    if app.builder.format == "html":
+    if app.builder.format == "html" and reader_notebooks.written(app):
         background.start(app, "lite", update_site, app, Paths(app))
 
 

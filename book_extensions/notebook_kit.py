@@ -20,7 +20,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
-from book_extensions import background
+from book_extensions import background, reader_notebooks
 from book_extensions.reader_notebooks import notebook_pages, reader_path
 
 KIT_DIR = Path("kit")
@@ -77,7 +77,7 @@ def kit_zip(app):
 
 def start_kit(app, env):
     """Once the pages are read (and the readers' notebooks written): the zip made while Sphinx writes them."""
-    if app.builder.format == "html":
+    if app.builder.format == "html" and reader_notebooks.written(app):
         background.start(app, "kit", write_zip, *kit_zip(app))
 
 

@@ -339,16 +339,31 @@ def write_reader_notebooks(app):
     app._reader_notebooks_written = True
 
 
+def written(app):
+    """Whether this build has written the readers' notebooks (the kit and the in-browser site read them)."""
+    return getattr(app, "_reader_notebooks_written", False)
+
+
 def write_when_pages_are_read(app, env):
     """As soon as the pages are read and numbered, so that the kit and the in-browser site can be made
-    from them while Sphinx writes the pages (background.py)."""
-    if app.builder.format == "html":
+    from them while Sphinx writes the pages (background.py). A notebook that cannot be made (a glued
+    value missing, say) stops the build at the end, once Sphinx has reported the pages' own problems."""
+    if app.builder.format != "html":
+        return
+    try:
         write_reader_notebooks(app)
+    except ExtensionError as error:
+        app._reader_notebooks_error = error
 
 
 def write_at_the_end(app, exception):
-    """When no page was read (so env-check-consistency was not emitted), at the end of the build."""
-    if exception is None and app.builder.format == "html" and not getattr(app, "_reader_notebooks_written", False):
+    """The notebooks' error kept from above, raised; or, when no page was read (so env-check-consistency
+    was not emitted), the notebooks written now."""
+    if exception is not None or app.builder.format != "html":
+        return
+    if getattr(app, "_reader_notebooks_error", None):
+        raise app._reader_notebooks_error
+    if not written(app):
         write_reader_notebooks(app)
 
 
