@@ -11,11 +11,14 @@ The subset is cut from the theme's original file each build, so a new icon in a 
 only needs a rebuild.
 """
 
+import os
 import re
 from pathlib import Path
 
 from fontTools import subset
 from sphinx.errors import ExtensionError
+
+from .lite import OUTPUT as LITE_OUTPUT
 
 WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
 FONTS = ("fa-solid-900.woff2", "fa-solid-900.ttf")
@@ -33,16 +36,25 @@ def icon_codepoints(css):
     return codepoints
 
 
+def book_pages(outdir):
+    """The site's HTML files, without walking into lite/ (being written meanwhile)."""
+    for folder, subfolders, files in os.walk(outdir):
+        if Path(folder) == Path(outdir):
+            subfolders[:] = [name for name in subfolders if name != LITE_OUTPUT]
+        yield from (Path(folder, name) for name in files if name.endswith(".html"))
+
+
 def used_classes(outdir):
-    """Every fa-* class name in the site's pages and the theme's scripts (not the widget manager,
-    which brings its own Font Awesome, nor the icon script the book leaves out)."""
+    """Every fa-* class name in the book's pages and the theme's scripts (not the widget manager,
+    which brings its own Font Awesome, nor the icon script the book leaves out, nor the in-browser
+    Jupyter's pages: JupyterLab's, with icons of its own, and written beside this by lite.py)."""
     names = set()
     scripts = [
         p
         for p in [*Path(outdir, "_static").glob("*.js"), *Path(outdir, "_static", "scripts").glob("*.js")]
         if p.name != "fontawesome.js"
     ]
-    for path in [*Path(outdir).rglob("*.html"), *scripts]:
+    for path in [*book_pages(outdir), *scripts]:
         names.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
     return names
 

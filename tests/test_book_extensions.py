@@ -85,3 +85,18 @@ def test_long_lived_objects_are_left_out_of_garbage_collections():
         assert len(gc.get_objects()) >= len(later)
     finally:
         gc.unfreeze()  # the rest of the test session as it was
+
+
+def test_icon_font_keeps_the_icons_of_the_books_pages_not_of_the_in_browser_jupyter(tmp_path):
+    """icon_font reads the book's pages and the theme's scripts; lite/ (JupyterLab's own pages, written
+    by a thread while the build ends) is neither read nor waited for."""
+    from book_extensions import icon_font, lite
+
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "intro.html").write_text('<i class="fa-solid fa-download"></i>')
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "theme.js").write_text('button.className = "fa-solid fa-magnifying-glass"')
+    (tmp_path / "_static" / "fontawesome.js").write_text('"fa-left-out"')  # the icon script the book drops
+    (tmp_path / lite.OUTPUT / "lab").mkdir(parents=True)
+    (tmp_path / lite.OUTPUT / "lab" / "index.html").write_text('<i class="fa fa-jupyterlab-only"></i>')
+    assert icon_font.used_classes(tmp_path) == {"fa-solid", "fa-download", "fa-magnifying-glass"}

@@ -94,6 +94,18 @@ def run(command, **kwargs):
     return time.perf_counter() - start, children_cpu() - cpu, proc
 
 
+# What a failed build's log says went wrong: Sphinx's error and warning lines (jupyter-book ends
+# every failed build with the same message box, which says only to look above).
+PROBLEM = re.compile(r"^(?:.*(?:WARNING|ERROR):.*|.*Extension error.*|\w+(?:Error|Exception): .*)$", re.M)
+
+
+def failure(log):
+    """The first few lines of a failed build's log that name its problem (else its last lines), for the notes."""
+    log = re.sub(r"\x1b\[[0-9;]*m", "", log)  # colours
+    lines = [line.strip() for line in PROBLEM.findall(log) if "Look above for the cause" not in line]
+    return " | ".join(lines[:3] or log.strip().splitlines()[-3:])[:400]
+
+
 def build(folder, env, extra=()):
     """(seconds, exit status, log, {chapter: execution seconds} of the notebooks executed, CPU seconds)."""
     seconds, cpu, proc = run(BUILD + list(extra), cwd=folder, env=env)
@@ -179,7 +191,7 @@ class Bench:
             flush=True,
         )
         if rc:
-            tail = " | ".join(log.strip().splitlines()[-3:])[:300]
+            tail = failure(log)
             self.notes.append(f"{scenario}: a run failed (exit {rc}): {tail}")
         return log
 
@@ -206,9 +218,7 @@ class Tree:
             return 0
         rc, log = build(self.copy, self.env)[1:3]
         if rc:
-            self.bench.notes.append(
-                "rebuilding the unmodified tree between runs failed: " + " | ".join(log.strip().splitlines()[-3:])[:300]
-            )
+            self.bench.notes.append("rebuilding the unmodified tree between runs failed: " + failure(log))
         return rc
 
 
