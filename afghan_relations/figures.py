@@ -286,11 +286,34 @@ def _aid_amount_panel(ax, flows, constant_dollars=None, phone=False):
     ax.set_ylabel("US$ millions (log scale)")
 
 
+PRINT_LABEL_CHARS = 56  # a description's line in print (longer ones wrap rather than widen the figure)
+
+
+def _unquantified_label(row):
+    return (
+        row.description
+        + (" (alleged)" if row.certainty == "alleged" else "")
+        + (" (planned)" if row.certainty == "planned" else "")
+    )
+
+
+def _unquantified_rows(flows, phone=False):
+    """Each flow's row: (height, centre) in rows, the first on top. In print a description wrapped
+    to more lines gets a taller row, so that two such neighbours do not run into each other; on a
+    phone each description has its own lines above its mark."""
+    heights = [
+        1.0 if phone else 1 + 0.6 * textwrap.fill(_unquantified_label(row), PRINT_LABEL_CHARS).count("\n")
+        for row in flows.itertuples()
+    ]
+    tops = np.cumsum([0.0, *heights[:-1]])
+    return [(h, sum(heights) - top - h / 2) for h, top in zip(heights, tops, strict=True)]
+
+
 def _aid_unquantified_panel(ax, flows, xlim, phone=False):
     """Flows the sources state without an amount, one line each (on a phone, the text wrapped above its mark)."""
     lo, hi = _years(flows)
-    for i, (row, a, b) in enumerate(zip(flows.itertuples(), lo, hi, strict=True)):
-        y = len(flows) - 1 - i
+    rows = _unquantified_rows(flows, phone)
+    for (row, a, b), (_, y) in zip(zip(flows.itertuples(), lo, hi, strict=True), rows, strict=True):
         colour = style.AID_KIND_COLOURS[row.kind]
         _spans_and_points(
             ax,
@@ -305,11 +328,7 @@ def _aid_unquantified_panel(ax, flows, xlim, phone=False):
         )
         left_side = np.nanmax([a, b]) > sum(xlim) / 2  # the text runs towards the wider side, inside the axes
         x_text = (np.nanmin([a, b]) - 1.2) if left_side else (np.nanmax([a, b]) + 1.2)
-        label = (
-            row.description
-            + (" (alleged)" if row.certainty == "alleged" else "")
-            + (" (planned)" if row.certainty == "planned" else "")
-        )
+        label = _unquantified_label(row)
         if phone:
             ax.text(
                 0.0,
@@ -328,22 +347,21 @@ def _aid_unquantified_panel(ax, flows, xlim, phone=False):
         ax.text(
             x_text,
             y,
-            literal(textwrap.fill(label, 56)),
+            literal(textwrap.fill(label, PRINT_LABEL_CHARS)),
             fontsize=6.2,
             va="center",
             color="#222222",
             ha="right" if left_side else "left",
             linespacing=1.0,
         )
-    if phone:
-        ax.set_yticks([])
-        ax.set_ylim(-0.5, len(flows) - 0.5 + 0.6)
-        ax.spines["left"].set_visible(False)
+    centres = [y for _, y in rows] or [0.0]
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    if phone:  # room above the first row for its description
+        ax.set_ylim(min(centres) - 0.5, max(centres) + 1.1)
         ax.set_title("No amount stated", loc="left", fontsize=9)
         return
-    ax.set_yticks([])
-    ax.set_ylim(-0.8, len(flows) - 0.2)
-    ax.spines["left"].set_visible(False)
+    ax.set_ylim(min(centres) - 0.8, max(centres) + 0.8)
     # a heading, not a label beside the panel, where the descriptions that run left would cover it
     ax.set_title("No amount stated", loc="left", fontsize=9)
 
@@ -353,10 +371,11 @@ def plot_aid_flows(flows, xlim, title=None, constant_dollars=None, phone=False):
     with_amount = flows[flows["amount_best"].notna()]
     without = dates.in_date_order(flows[flows["amount_best"].isna()])
     lines = 0.75 if phone else 0.25  # a phone's wrapped descriptions take about three times the height
+    rows = sum(height for height, _ in _unquantified_rows(without, phone))
     fig, (top, bottom) = _new_figure(
-        (4.6 + 0.55 * len(without)) if phone else (2.4 + 0.2 * len(without)),
+        (4.6 + 0.55 * rows) if phone else (2.4 + 0.2 * rows),
         nrows=2,
-        height_ratios=[4.4 if phone else 2.2, lines * len(without) + 0.4],
+        height_ratios=[4.4 if phone else 2.2, lines * rows + 0.4],
         phone=phone,
     )
     _aid_amount_panel(top, with_amount, constant_dollars, phone=phone)

@@ -235,6 +235,34 @@ def test_aid_figure_labels_each_stated_amount_and_lists_the_others(table):
     assert fig.axes[0].get_yscale() == "log"
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["print", "phone"])
+def test_aid_descriptions_do_not_run_into_each_other(table, phone):
+    """Neighbouring descriptions wrapped to two lines each (in print they used to overlap)."""
+    long = "Alleged support for a militia fighting on the other side of the border during the war"
+    flows = table(
+        [
+            {
+                "flow_id": f"F{i}",
+                "kind": "unspecified",
+                "transaction": "unspecified",
+                "amount_best": np.nan,
+                "amount_qualifier": None,
+                "period": "2021/2025",
+                "date_min": "2021-01-01",
+                "date_max": "2025-12-31",
+                "certainty": "alleged",
+                "description": f"{long} {i}",
+            }
+            for i in range(4)
+        ]
+    )
+    fig = figures.plot_aid_flows(flows, (1985, 2030), phone=phone)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[1].texts if t.get_text().startswith("Alleged")]
+    assert len(boxes) == 4 and all("\n" in t.get_text() for t in fig.axes[1].texts[:4])  # each wrapped
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+
+
 def test_recognition_ladder_axis_ends_on_the_last_day_of_the_data(real_data):
     steps, actors = load.recognition_steps(), load.actors()
     last_day = steps["date_max"].fillna(steps["date_min"]).max()
