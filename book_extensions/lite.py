@@ -1,6 +1,7 @@
 """Run in your browser: JupyterLite on Pyodide inside the built site, every file served by the site.
 
-After the HTML build this writes `_build/html/lite/`, a JupyterLite site whose Python
+Once the pages are read (in a thread while Sphinx writes them, background.py; at the end of a
+build that read no page) this writes `_build/html/lite/`, a JupyterLite site whose Python
 (Pyodide), packages and extensions are the ones tools/vendor_pyodide.py fetched and
 checked into `_build/vendor/lite/`, whose index of installable wheels holds the book's own
 package (the wheel `make wheel` built, with its data) and the pure-Python wheels the chapters
