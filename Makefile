@@ -41,6 +41,12 @@ BOOK_STATE   = git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
   | xargs -0 -r stat --format='%n %s %.9Y' 2>&1 | sha256sum | cut -c1-64
 # The direct requirements' hash, recorded in requirements.lock by `make lock`.
 REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
+# `make lab`'s packages (the notebook kit's pins and JupyterLab's extras), locked with hashes like the
+# book's, every package the two locks share at the book's version (requirements.lock as a constraint);
+# the hash of what it was made from is recorded in it.
+LAB_INPUTS := kit/requirements.txt lab-requirements.txt
+LAB_LOCK   := lab-requirements.lock
+LAB_INPUTS_HASH = $(shell cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64)  # (as `make lock` records it)
 
 .PHONY: all book env html vendor validate wheel lab test test-fast lint pdf tex bench lock clean distclean print-build-command
 
@@ -91,6 +97,11 @@ lock: | $(UV)
 	  $(foreach p,$(LOCK_LEFT_OUT),--no-emit-package $(p)) --custom-compile-command "make lock" \
 	  $(if $(UPGRADE),--upgrade) -o requirements.lock
 	sed -i '/^# requirements.txt sha256: /d; 2a # requirements.txt sha256: $(REQUIREMENTS_HASH)' requirements.lock
+	$(UV) pip compile $(LAB_INPUTS) --constraint requirements.lock --quiet --universal --python-version 3.11 \
+	  --generate-hashes $(foreach p,$(LOCK_LEFT_OUT),--no-emit-package $(p)) --custom-compile-command "make lock" \
+	  -o $(LAB_LOCK)
+	hash=$$(cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64); \
+	  sed -i "/^# inputs sha256: /d; 2a # inputs sha256: $$hash" $(LAB_LOCK)
 
 # Widget JavaScript and the maps' boundaries (Natural Earth) from the npm registry, and the
 # in-browser Jupyter's Pyodide, wheels and extensions, pinned by version and hash, so that
@@ -115,14 +126,16 @@ $(WHEEL_STAMP): $(INSTALLED) pyproject.toml CITATION.cff $(wildcard afghan_relat
 	touch $@
 wheel: $(WHEEL_STAMP)
 
-# JupyterLab on the chapters (MyST Markdown opened as notebooks through jupytext), with the
-# pinned versions of kit/requirements.txt and lab-requirements.txt installed into .venv once.
-# A double-click opens a chapter as a notebook (jupytext's documented defaultViewers setting).
+# JupyterLab on the chapters (MyST Markdown opened as notebooks through jupytext), with exactly the
+# packages of lab-requirements.lock (hash-checked, no others) added to .venv once. A double-click
+# opens a chapter as a notebook (jupytext's documented defaultViewers setting).
 LAB_INSTALLED := $(VENV)/.lab-installed
 LAB_SETTINGS  := $(VENV)/share/jupyter/lab/settings/overrides.json
 # (after the environment: installing the lock again removes them, so they follow it)
-$(LAB_INSTALLED): kit/requirements.txt lab-requirements.txt $(INSTALLED)
-	$(UV) pip install --quiet --python $(PY) -r kit/requirements.txt -r lab-requirements.txt
+$(LAB_INSTALLED): $(LAB_LOCK) $(INSTALLED)
+	@grep -q "^# inputs sha256: $(LAB_INPUTS_HASH)$$" $(LAB_LOCK) || \
+	  { echo "$(LAB_INPUTS) or requirements.lock changed since $(LAB_LOCK) was made: run 'make lock'"; exit 1; }
+	$(UV) pip install --quiet --python $(PY) --require-hashes --no-deps -r $(LAB_LOCK)
 	mkdir -p $(dir $(LAB_SETTINGS))
 	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
 	touch $@
