@@ -46,7 +46,7 @@ REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
 # the hash of what it was made from is recorded in it.
 LAB_INPUTS := kit/requirements.txt lab-requirements.txt
 LAB_LOCK   := lab-requirements.lock
-LAB_INPUTS_HASH = $(shell cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64)  # (as `make lock` records it)
+LAB_INPUTS_HASH = $(shell cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64)
 
 .PHONY: all book env html vendor validate wheel lab test test-fast lint pdf tex bench lock clean distclean print-build-command
 
