@@ -16,12 +16,15 @@ pytestmark = pytest.mark.fast
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements.txt"
 LOCK = ROOT / "requirements.lock"
+# `make lab`'s packages, locked by `make lock` too (the Makefile's LAB_INPUTS and LAB_LOCK)
+LAB_INPUTS = (ROOT / "kit" / "requirements.txt", ROOT / "lab-requirements.txt")
+LAB_LOCK = ROOT / "lab-requirements.lock"
 
 
-def direct_requirements():
-    """{name: Requirement} of requirements.txt's pins (not `-e .`)."""
+def direct_requirements(*files):
+    """{name: Requirement} of the pins in requirements files (requirements.txt by default; not `-e .`)."""
     out = {}
-    for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
+    for line in "\n".join(f.read_text(encoding="utf-8") for f in files or (REQUIREMENTS,)).splitlines():
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("-"):
             req = Requirement(line)
@@ -29,9 +32,9 @@ def direct_requirements():
     return out
 
 
-def locked():
-    """{name: (version, marker or None, [hashes])} of requirements.lock."""
-    text = LOCK.read_text(encoding="utf-8")
+def locked(lock=LOCK):
+    """{name: (version, marker or None, [hashes])} of a lock (requirements.lock by default)."""
+    text = lock.read_text(encoding="utf-8")
     out = {}
     for block in re.split(r"\n(?=[A-Za-z0-9])", text):
         first = block.splitlines()[0]
@@ -109,3 +112,28 @@ def _installed(name):
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
+
+
+def test_lab_lock_was_made_from_these_inputs():
+    recorded = re.search(r"^# inputs sha256: ([0-9a-f]{64})$", LAB_LOCK.read_text(encoding="utf-8"), re.M)
+    assert recorded, "lab-requirements.lock has no hash of its inputs: run `make lock`"
+    inputs = b"".join(p.read_bytes() for p in (*LAB_INPUTS, LOCK))
+    assert recorded.group(1) == hashlib.sha256(inputs).hexdigest(), (
+        "kit/requirements.txt, lab-requirements.txt or requirements.lock changed since lab-requirements.lock "
+        "was made: run `make lock`"
+    )
+
+
+def test_lab_lock_pins_every_kit_and_lab_requirement_with_hashes_at_the_books_versions():
+    """JupyterLab's packages added by `make lab` change none that the book's build uses."""
+    lab, book = locked(LAB_LOCK), locked()
+    for name, req in direct_requirements(*LAB_INPUTS).items():
+        assert name in lab, f"{name} is missing from lab-requirements.lock"
+        assert req.specifier.contains(lab[name][0], prereleases=True), (name, str(req.specifier), lab[name][0])
+    assert {name: lab[name][0] for name in lab.keys() & book.keys()} == {
+        name: book[name][0] for name in lab.keys() & book.keys()
+    }
+    assert "jupyterlab" in lab and "jupytext" in lab
+    assert all(hashes for _, _, hashes in lab.values())
+    left_out = re.search(r"^LOCK_LEFT_OUT := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+    assert not set(left_out) & set(lab)
