@@ -125,12 +125,8 @@ def _spans_and_points(ax, lo, hi, y, colour, open_right=False, open_left=False, 
         ax.scatter(
             x[point], y[point], s=size, color=colour, marker=marker, zorder=3, linewidths=0.6, edgecolors="white"
         )
-    for xp, yp, right in zip(
-        x[point & (open_right | open_left)],
-        y[point & (open_right | open_left)],
-        open_right[point & (open_right | open_left)],
-        strict=True,
-    ):
+    arrow = point & (open_right | open_left)
+    for xp, yp, right in zip(x[arrow], y[arrow], open_right[arrow], strict=True):
         dx = 3 if right else -3
         ax.annotate(
             "", xy=(xp + dx, yp), xytext=(xp, yp), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1}, zorder=3

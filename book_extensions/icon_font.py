@@ -37,7 +37,9 @@ def icon_codepoints(css):
 
 
 def book_pages(outdir):
-    """The site's HTML files, without walking into lite/ (being written meanwhile)."""
+    """The site's HTML files, not walking into lite/: the in-browser Jupyter's pages are JupyterLab's,
+    with icons of its own, and are there or not depending on an earlier build (lite.py links them
+    in after this runs)."""
     for folder, subfolders, files in os.walk(outdir):
         if Path(folder) == Path(outdir):
             subfolders[:] = [name for name in subfolders if name != LITE_OUTPUT]
@@ -47,7 +49,7 @@ def book_pages(outdir):
 def used_classes(outdir):
     """Every fa-* class name in the book's pages and the theme's scripts (not the widget manager,
     which brings its own Font Awesome, nor the icon script the book leaves out, nor the in-browser
-    Jupyter's pages: JupyterLab's, with icons of its own, and written beside this by lite.py)."""
+    Jupyter's pages)."""
     names = set()
     scripts = [
         p

@@ -353,9 +353,10 @@ def wait_for_lite_setup(app, paths):
 
 
 def update_site(app, paths):
-    """The lite site in the HTML output with this build's notebooks: kept when no input changed;
+    """The lite site in _build/lite/site with this build's notebooks: kept when no input changed;
     JupyterLite's incremental build when only notebooks changed; built clean when anything else did
-    (started in the background while Sphinx read the pages, when it had pages to read).
+    (started in the background while Sphinx read the pages, when it had pages to read). It writes
+    nothing into the HTML output, which build_lite links it into once Sphinx is done with it.
     Returns (the notebooks' digest, what was done, how many notebooks)."""
     cleaned = hasattr(app, "_lite_setup")
     if cleaned:
@@ -374,8 +375,6 @@ def update_site(app, paths):
             stale.unlink()
     write_sources(paths.work / "src", {**paths.configs, **notebooks})
     run_lite_build(paths.work, paths.site, paths.vendor)
-    shutil.rmtree(paths.output, ignore_errors=True)
-    shutil.copytree(paths.site, paths.output, copy_function=_link_or_copy)
     return contents, "built" if cleaned else "notebooks updated", len(notebooks)
 
 
@@ -387,7 +386,7 @@ def start_site_update(app, env):
 
 
 def build_lite(app, exception):
-    """The lite site in the HTML output (update_site, done now when no page was read), checked."""
+    """The lite site (update_site, done now when no page was read) linked into the HTML output, checked."""
     pending = getattr(app, "_lite_setup", None)
     if exception is not None or app.builder.format != "html":
         if pending:
@@ -403,6 +402,9 @@ def build_lite(app, exception):
         contents, state, count = background.finish(app, "lite")
     else:
         contents, state, count = update_site(app, paths)
+    if state != "unchanged, kept":  # linked in whole (hard links: a few hundredths of a second)
+        shutil.rmtree(paths.output, ignore_errors=True)
+        shutil.copytree(paths.site, paths.output, copy_function=_link_or_copy)
     problems = config_problems(paths.output)
     if problems:
         raise ExtensionError("the in-browser Jupyter site is misconfigured:\n" + "\n".join(problems))

@@ -323,16 +323,17 @@ def write_reader_notebooks(app):
 
     references = References.from_env(app.env, app.config)
     record = Path(app.outdir).parent / "reader-notebooks.json"  # {page: digest} of the notebooks written
-    written = json.loads(record.read_text()) if record.is_file() else {}
+    recorded = json.loads(record.read_text()) if record.is_file() else {}
+    kit = kit_name(app.config)
     made = {}
     for page in notebook_pages(app):
         title = app.env.titles[page].astext()
-        made[page] = made_from(app, page, title, kit_name(app.config), references)
+        made[page] = made_from(app, page, title, kit, references)
         target = reader_path(app, page)
-        if written.get(page) == made[page] and target.is_file():
+        if recorded.get(page) == made[page] and target.is_file():
             continue
         executed = executed_notebook(app, page)
-        notebook = reader_notebook(executed, page, title, app.config.release, kit_name(app.config), references)
+        notebook = reader_notebook(executed, page, title, app.config.release, kit, references)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
     record.write_text(json.dumps(made, indent=1, sort_keys=True))

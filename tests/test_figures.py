@@ -86,7 +86,7 @@ def test_chronology_has_a_lane_per_relationship_and_a_mark_per_dated_event(table
     assert lanes == {"Afghanistan–Russia/USSR": 1, "Afghanistan–Tajikistan": 0}  # the first named on top
     assert len(marks(ax)) == 2  # the two dated events; the context event is not in a shown lane
     assert [start for start, _ in bars(ax)] == [1995.0]  # the span is a bar from its first year
-    # one scatter per lane, not one artist per event: the explorer draws the chronology 34 times
+    # one scatter per lane, not one artist per event: the explorer draws the chronology once a view and layout
     assert sum(isinstance(c, PathCollection) for c in ax.collections) == 2
     assert texts(fig) == ["Federation"]  # the periods labelled, but not one too narrow for its label
 
