@@ -82,14 +82,19 @@ def _in_view(ring, region, margin=2.0):
 
 
 def _draw_countries(ax, world, region, highlight="AFG"):
-    """Countries in the view as grey land, Afghanistan tinted; boundaries as thin grey lines."""
+    """Countries in the view as grey land, Afghanistan tinted; boundaries as thin grey lines.
+
+    The polygons are added with `add_artist`, not `add_patch`: the map's limits are the region's
+    (`_map_axes`), and add_patch would walk every polygon's outline to widen the data limits,
+    which cost more than half of drawing a map (0.3 s of the overview's 0.57 s). The SVG is the same.
+    """
     tinted = geography.ISO_NUMERIC[highlight]
     for code, country in world.items():
         if code == "_arcs":
             continue
         for ring in country.rings:
             if _in_view(ring, region):
-                ax.add_patch(
+                ax.add_artist(
                     Polygon(
                         ring,
                         closed=True,
