@@ -7,10 +7,12 @@ through `dates.for_readers`.
 
 import textwrap
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
@@ -30,14 +32,21 @@ PHONE_WIDTH_IN = 3.4
 PHONE_MIN_PT = 8.5
 
 
+def _tick_label_size(ax, axis):
+    """The points of an axis's major tick labels, as tick_params or the style set them.
+
+    Read from the settings rather than from the labels: asking for the labels makes matplotlib
+    place the ticks and format them, work a drawing does again (a tenth of drawing a figure)."""
+    size = getattr(ax, f"{axis}axis").get_tick_params(which="major").get("labelsize")
+    return FontProperties(size=size if size is not None else mpl.rcParams[f"{axis}tick.labelsize"]).get_size_in_points()
+
+
 def _legible(fig, phone=False):
     """The figure with no text smaller than its layout's minimum (tick labels drawn later included)."""
     smallest = PHONE_MIN_PT if phone else PRINT_MIN_PT
     for ax in fig.axes:
         for axis in ("x", "y"):
-            labels = getattr(ax, f"{axis}axis").get_ticklabels(which="both")
-            current = labels[0].get_fontsize() if labels else smallest
-            ax.tick_params(axis=axis, which="both", labelsize=max(current, smallest))
+            ax.tick_params(axis=axis, which="both", labelsize=max(_tick_label_size(ax, axis), smallest))
     for text in fig.findobj(Text):
         if text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
