@@ -36,7 +36,7 @@ def _tick_label_size(ax, axis):
     """The points of an axis's major tick labels, as tick_params or the style set them.
 
     Read from the settings rather than from the labels: asking for the labels makes matplotlib
-    place the ticks and format them, work a drawing does again (a tenth of drawing a figure)."""
+    place the ticks and format them, which drawing does again."""
     size = getattr(ax, f"{axis}axis").get_tick_params(which="major").get("labelsize")
     return FontProperties(size=size if size is not None else mpl.rcParams[f"{axis}tick.labelsize"]).get_size_in_points()
 
