@@ -14,8 +14,11 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 from matplotlib.text import Text
+from matplotlib.transforms import Affine2D
 
 from . import analysis, dates, style
 
@@ -111,17 +114,21 @@ def _shade_periods(ax, periods, label=True, xlim=None, min_share=0.16):
             )
 
 
+OPEN_END_YEARS = 3  # the length of the arrow on a dot whose date is open ("from 1979")
+
+
 def _spans_and_points(ax, lo, hi, y, colour, open_right=False, open_left=False, marker="o", size=22, lw=3):
     """Dots for points in time, bars for spans (lo, hi and y: numbers or arrays of them, in
-    years); open ends get an arrow of three years, the only artists drawn one per item.
+    years); a dot whose date is open gets an arrow towards the open side.
 
-    All the items share one scatter and one line collection: drawing, laying out and saving a
-    figure cost time per artist, and the chronology with its explorer's views draws thousands.
+    All the items share one scatter and one line collection, the arrows one of each (`_arrows`):
+    drawing, laying out and saving a figure cost time per artist, and the chronology with its
+    explorer's views draws thousands.
     """
     lo, hi, y = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (lo, hi, y))
     open_right, open_left = (np.broadcast_to(np.asarray(v, dtype=bool), lo.shape) for v in (open_right, open_left))
     dated = ~(np.isnan(lo) & np.isnan(hi))
-    point = dated & (np.isnan(lo) | np.isnan(hi) | (hi - lo < 1.05))
+    point = dated & _is_point(lo, hi)
     x = np.where(np.isnan(lo), hi, np.where(np.isnan(hi), lo, (lo + hi) / 2))
     span = dated & ~point
     if span.any():
@@ -135,11 +142,54 @@ def _spans_and_points(ax, lo, hi, y, colour, open_right=False, open_left=False, 
             x[point], y[point], s=size, color=colour, marker=marker, zorder=3, linewidths=0.6, edgecolors="white"
         )
     arrow = point & (open_right | open_left)
-    for xp, yp, right in zip(x[arrow], y[arrow], open_right[arrow], strict=True):
-        dx = 3 if right else -3
-        ax.annotate(
-            "", xy=(xp + dx, yp), xytext=(xp, yp), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1}, zorder=3
+    if arrow.any():
+        _arrows(
+            ax,
+            x[arrow],
+            y[arrow],
+            x[arrow] + np.where(open_right[arrow], OPEN_END_YEARS, -OPEN_END_YEARS),
+            y[arrow],
+            colour,
         )
+
+
+def _is_point(lo, hi):
+    """Whether a date from lo to hi (years; either may be NaN) is drawn as a dot rather than a bar."""
+    return np.isnan(lo) | np.isnan(hi) | (hi - lo < 1.05)
+
+
+# An open arrowhead, its tip at the origin, in points: matplotlib's "->" at its default size.
+ARROW_HEAD = Path([(-3.6, 1.8), (0.0, 0.0), (-3.6, -1.8)], [Path.MOVETO, Path.LINETO, Path.LINETO])
+
+
+def _arrows(ax, x0, y0, x1, y1, colour, lw=1.0):
+    """Arrows parallel to the axes from (x0, y0) to (x1, y1) (numbers or arrays, in data units).
+
+    One line collection for the shafts and one scatter of heads per direction, rather than an
+    annotation per arrow: matplotlib fits each annotation's head to its curve whenever the figure
+    is laid out or drawn, which took a third of the time of drawing the chronology.
+    """
+    x0, y0, x1, y1 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x0, y0, x1, y1))
+    if ((x0 != x1) & (y0 != y1)).any():
+        raise ValueError("_arrows draws arrows parallel to an axis only")
+    shafts = np.stack([np.column_stack([x0, y0]), np.column_stack([x1, y1])], axis=1)
+    ax.add_collection(LineCollection(shafts, colors=colour, linewidths=lw, capstyle="round", zorder=3), autolim=False)
+    angles = np.degrees(np.arctan2(np.sign(y1 - y0), np.sign(x1 - x0)))
+    size = (2 * np.abs(ARROW_HEAD.vertices).max()) ** 2  # a marker's path is scaled to half its size
+    for angle in np.unique(angles):
+        here = angles == angle
+        heads = ax.scatter(
+            x1[here],
+            y1[here],
+            marker=MarkerStyle(ARROW_HEAD, transform=Affine2D().rotate_deg(angle)),
+            s=size,
+            facecolors="none",
+            edgecolors=colour,
+            linewidths=lw,
+            zorder=3,
+        )
+        heads.set_joinstyle("round")
+        heads.set_capstyle("round")
 
 
 def _years(frame):
@@ -264,12 +314,7 @@ def _aid_amount_panel(ax, flows, constant_dollars=None, phone=False):
             )
         if row.amount_qualifier == "at_least":
             x = (a + b) / 2 if not np.isnan(b) else a
-            ax.annotate(
-                "",
-                xy=(x, amount * 1.6),
-                xytext=(x, amount),
-                arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2},
-            )
+            _arrows(ax, x, amount, x, amount * 1.6, colour, lw=1.2)
         span = not np.isnan(b) and b - a >= 1.05
         when = dates.for_readers(row.period)
         if phone:  # the years are on the axis below; the amount alone keeps the labels apart
@@ -320,6 +365,7 @@ def _aid_unquantified_panel(ax, flows, xlim, phone=False):
     rows = _unquantified_rows(flows, phone)
     for (row, a, b), (_, y) in zip(zip(flows.itertuples(), lo, hi, strict=True), rows, strict=True):
         colour = style.AID_KIND_COLOURS[row.kind]
+        open_right, open_left = row.period.endswith("/.."), row.period.startswith("../")
         _spans_and_points(
             ax,
             a,
@@ -328,11 +374,13 @@ def _aid_unquantified_panel(ax, flows, xlim, phone=False):
             colour,
             marker=TRANSACTION_MARKERS[row.transaction],
             size=18,
-            open_right=row.period.endswith("/.."),
-            open_left=row.period.startswith("../"),
+            open_right=open_right,
+            open_left=open_left,
         )
         left_side = np.nanmax([a, b]) > sum(xlim) / 2  # the text runs towards the wider side, inside the axes
-        x_text = (np.nanmin([a, b]) - 1.2) if left_side else (np.nanmax([a, b]) + 1.2)
+        # the text starts beyond the arrow when the dot's open end points its way
+        arrow = OPEN_END_YEARS * bool(_is_point(a, b) and (open_left if left_side else open_right))
+        x_text = (np.nanmin([a, b]) - 1.2 - arrow) if left_side else (np.nanmax([a, b]) + 1.2 + arrow)
         label = _unquantified_label(row)
         if phone:
             ax.text(

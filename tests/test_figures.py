@@ -263,6 +263,65 @@ def test_aid_descriptions_do_not_run_into_each_other(table, phone):
     assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
 
 
+def arrows(ax):
+    """(start, end) of every arrow's shaft, and the points its heads are drawn at."""
+    shafts = [
+        (tuple(s[0]), tuple(s[1]))
+        for c in ax.collections
+        if isinstance(c, LineCollection) and c.get_capstyle() == "round"
+        for s in c.get_segments()
+    ]
+    heads = [
+        tuple(p)
+        for c in ax.collections
+        if isinstance(c, PathCollection) and c.get_capstyle() == "round"
+        for p in c.get_offsets()
+    ]
+    return shafts, heads
+
+
+def test_an_open_date_gets_an_arrow_towards_its_open_side(table, periods):
+    events = table(
+        [
+            {"relationship": "afghanistan_russia", "date": "1995/..", "date_min": "1995-01-01", "date_max": None},
+            {"relationship": "afghanistan_russia", "date": "../2010", "date_min": None, "date_max": "2010-12-31"},
+            {"relationship": "afghanistan_russia", "date": "2020", "date_min": "2020-01-01", "date_max": "2020-12-31"},
+        ]
+    )
+    ax = figures.plot_chronology(events, periods, relationships=["afghanistan_russia"], xlim=(1990, 2030)).axes[0]
+    shafts, heads = arrows(ax)
+    directions = sorted(round(end[0] - start[0], 6) for start, end in shafts)
+    assert directions == [-figures.OPEN_END_YEARS, figures.OPEN_END_YEARS]  # none for the closed date
+    assert sorted(heads) == sorted(end for _, end in shafts)  # a head at each tip
+    assert all(start[1] == end[1] for start, end in shafts)  # along the time axis
+    with pytest.raises(ValueError, match="parallel"):
+        figures._arrows(ax, 2000, 0, 2003, 1, "#000000")
+
+
+def test_an_aid_description_starts_beyond_the_arrow_pointing_at_it(table):
+    flows = table(
+        [
+            {
+                "flow_id": "F1",
+                "kind": "military",
+                "transaction": "disbursement",
+                "amount_best": np.nan,
+                "amount_qualifier": None,
+                "period": "1956/..",
+                "date_min": "1956-01-01",
+                "date_max": None,
+                "certainty": "stated",
+                "description": "Arms",
+            }
+        ]
+    )
+    ax = figures.plot_aid_flows(flows, (1910, 2030)).axes[-1]
+    (shaft,), _ = arrows(ax)
+    label = next(t for t in ax.texts if t.get_text() == "Arms")
+    assert shaft[1][0] == shaft[0][0] + figures.OPEN_END_YEARS
+    assert label.get_position()[0] > shaft[1][0]  # it used to start on the arrow
+
+
 def test_recognition_ladder_axis_ends_on_the_last_day_of_the_data(real_data):
     steps, actors = load.recognition_steps(), load.actors()
     last_day = steps["date_max"].fillna(steps["date_min"]).max()
