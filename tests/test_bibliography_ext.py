@@ -40,3 +40,25 @@ def test_the_bib_is_written_only_when_the_book_cites_from_it(fixture_book, tmp_p
     conf = 'project = "Tiny"\nextensions = ["book_extensions.bibliography"]\nexclude_patterns = ["_build"]\n'
     fixture_book(conf, {"index.rst": "Tiny\n====\n"})
     assert not (tmp_path / "book" / bibliography.BIB_FILE).exists()
+
+
+def test_pybtex_plugins_are_found_with_the_entry_points_read_once(monkeypatch):
+    import pybtex.plugin
+
+    reads = []
+    monkeypatch.setattr(bibliography, "_installed_entry_points", lambda **s: reads.append(s) or [])
+    bibliography._entry_points.cache_clear()
+    monkeypatch.setattr(pybtex.plugin, "entry_points", bibliography._entry_points)
+    for _ in range(3):
+        with pytest.raises(pybtex.plugin.PluginNotFound):
+            pybtex.plugin.find_plugin("pybtex.backends", "no-such-backend")
+    assert reads == [{"group": "pybtex.backends", "name": "no-such-backend"}] + [
+        {"group": "pybtex.backends.aliases", "name": "no-such-backend"}
+    ]  # each read once, not once a lookup
+    monkeypatch.undo()
+    bibliography._entry_points.cache_clear()
+    # the real entry points still find what is installed, and run-time plugins come first
+    monkeypatch.setattr(pybtex.plugin, "entry_points", bibliography._entry_points)
+    assert pybtex.plugin.find_plugin("pybtex.backends", "plaintext").__module__ == "pybtex.backends.plaintext"
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "book_author_year", bibliography.AuthorYearStyle)
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", "book_author_year") is bibliography.AuthorYearStyle
