@@ -6,7 +6,9 @@ times, most of a cold build's CPU. Here one process (the "zygote", this file run
 script) imports those modules once, then forks a child for each kernel the build
 starts; the child sets the kernel's working directory and environment and runs
 ipykernel exactly as `python -m ipykernel_launcher -f CONNECTION_FILE` would, so the
-kernel is a fresh interpreter in every respect but the modules already in memory.
+kernel is a fresh interpreter in every respect but the modules already in memory, and one
+cache: matplotlib measures each text once per kernel rather than once per figure saved
+(`share_text_metrics`), which changes no figure's bytes.
 
 Only modules without state tied to a running kernel are imported ahead: no
 afghan_relations (the chapters' own code is imported by each chapter, as always),
@@ -88,6 +90,51 @@ def _as_in_a_kernel(names):
     finally:
         sys.stdout, sys.stderr = streams
         del builtins.get_ipython
+
+
+# What decides a text's measured size besides the renderer's kind and dpi, the text, its font and
+# whether it is math: the settings matplotlib reads when it lays text out.
+TEXT_SETTINGS = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.language", "mathtext.fontset")
+
+
+def share_text_metrics():
+    """Measure each text once per kernel, not once per renderer: True if installed.
+
+    matplotlib caches a text's measured size per renderer object
+    (`matplotlib.text._get_text_metrics_with_cache`), and saving a figure makes two renderers
+    (one to lay the figure out, one to write the file), so a chapter that saves a hundred
+    figures measures the same tick labels, titles and lane names hundreds of times: a tenth of
+    its CPU. The size depends only on the key below, so renderers of one kind can share one
+    cache; the figures come out byte for byte the same (tests/test_execution.py). matplotlib's
+    own test suite replaces the same function. If a new matplotlib changes it, nothing is
+    replaced and the kernels measure as before.
+    """
+    import inspect
+
+    import matplotlib as mpl
+    import matplotlib.text as mtext
+
+    measure = getattr(mtext, "_get_text_metrics_with_cache", None)
+    if measure is None or list(inspect.signature(measure).parameters) != [
+        "renderer",
+        "text",
+        "fontprop",
+        "ismath",
+        "dpi",
+    ]:
+        return False
+    measured = {}
+
+    def shared(renderer, text, fontprop, ismath, dpi):
+        # a copy of the font properties, as matplotlib's cache keeps: their hash follows their state
+        settings = tuple(dict.__getitem__(mpl.rcParams, name) for name in TEXT_SETTINGS)
+        key = (type(renderer), dpi, text, fontprop.copy(), ismath, settings)
+        if key not in measured:
+            measured[key] = measure(renderer, text, fontprop, ismath, dpi)
+        return measured[key]
+
+    mtext._get_text_metrics_with_cache = shared
+    return True
 
 
 # The zygote (this file run as a script, with the listening socket as file descriptor argv[1])
@@ -184,6 +231,7 @@ def main():
     for name in KERNEL_MODULES:
         importlib.import_module(name)
     _as_in_a_kernel(CHAPTER_MODULES)
+    share_text_metrics()
     # What was imported lives as long as any kernel: out of the cyclic garbage collector's sight
     # (gc.freeze, as Python's documentation advises before fork), so that a kernel's collections
     # do not walk all of pandas and matplotlib again: 0.1-0.2 s of CPU in each drawing chapter.

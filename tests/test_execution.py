@@ -90,6 +90,25 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
 """
 
 
+# Figures with text saved twice each, in both formats a chapter saves: their bytes (the SVG
+# without its date), and whether the text sizes were measured once for the kernel.
+FIGURES = """\
+import hashlib, io, json
+import matplotlib.pyplot as plt, matplotlib.text
+plt.rcParams["svg.hashsalt"] = "probe"  # the SVG's ids the same in both kernels
+sums = []
+for title in ("Events per decade", "Treaties", "Events per decade"):
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([1830, 2030], [0, 40]); ax.set_title(title); ax.set_xlabel("Year"); ax.annotate("$x$ 1979", (1979, 20))
+    for kind in ("svg", "png", "svg"):
+        out = io.BytesIO()
+        fig.savefig(out, format=kind, bbox_inches="tight", metadata={"Date": None} if kind == "svg" else {})
+        sums.append(hashlib.sha256(out.getvalue()).hexdigest())
+    plt.close(fig)
+print(json.dumps({"sums": sums, "shared": matplotlib.text._get_text_metrics_with_cache.__name__ == "shared"}))
+"""
+
+
 def run_probe(tmp_path, manager_class=None):
     """What a kernel started the usual way, or forked, says about itself."""
     from nbclient import NotebookClient
@@ -98,6 +117,7 @@ def run_probe(tmp_path, manager_class=None):
         cells=[
             new_code_cell(PROBE),
             new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots(); ax.plot([0, 1]); fig"),
+            new_code_cell(FIGURES),
         ],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
@@ -105,7 +125,7 @@ def run_probe(tmp_path, manager_class=None):
     client = NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(tmp_path)}}, **options)
     asyncio.run(client.async_execute())
     said = json.loads(nb.cells[0].outputs[0]["text"])
-    return said, nb.cells[1].outputs
+    return said | json.loads(nb.cells[2].outputs[0]["text"]), nb.cells[1].outputs
 
 
 def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, capfd):
@@ -132,6 +152,9 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     assert forked["ppid"] == int(forked["parent"]) == zygote.process.pid
     # each watches its parent (ipykernel's ParentPollerUnix) and prints nothing to the build's log
     assert usual["parent_handle"] == int(usual["parent"]) and forked["parent_handle"] == forked["ppid"]
+    # text measured once per forked kernel, not once per figure saved, and every figure the same bytes
+    assert forked["shared"] and not usual["shared"]
+    assert forked["sums"] == usual["sums"]
     # the inline backend draws the same figure, in the same formats
     assert [sorted(o.get("data", {})) for o in forked_figure] == [sorted(o.get("data", {})) for o in usual_figure]
     assert zygote.process.poll() is not None, "the zygote outlived the build"
