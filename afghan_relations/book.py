@@ -12,9 +12,11 @@ for LaTeX, so MyST is the one target these functions escape for.
 """
 
 import html
+import inspect
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.core.formatters import format_display_data
 from IPython.display import display
@@ -40,7 +42,8 @@ def _glue(name, bundle, metadata=None, shown=True):
 
 
 PHONE_SUFFIX = "-phone"
-PHONE_FORMAT = "image/svg+xml"  # the web page's, the only place the phone layout is shown
+SVG = "image/svg+xml"
+PHONE_FORMAT = SVG  # the web page's, the only place the phone layout is shown
 
 
 def glue_figure(name, figure, *args, **kwargs):
@@ -53,15 +56,67 @@ def glue_figure(name, figure, *args, **kwargs):
     narrow screens (book_extensions/figure_layouts.py); the PDF and a reader's notebook use the
     print layout, so the phone layout is rendered as SVG only (each other format costs as
     much again: about a third of a cold build's CPU went to phone PDFs and PNGs nobody saw).
+    Both SVGs are kept for an explorer whose view is this figure (`drawing`).
     """
     if not callable(figure):
-        _glue(name, *format_display_data(figure))
-        plt.close(figure)
+        _glue_shown(name, figure)
         return
-    glue_figure(name, figure(*args, **kwargs))
-    phone = figure(*args, phone=True, **kwargs)
-    _glue(name + PHONE_SUFFIX, *format_display_data(phone, include={PHONE_FORMAT}), shown=False)
-    plt.close(phone)
+    printed = _glue_shown(name, figure(*args, **kwargs))
+    drawn = figure(*args, phone=True, **kwargs)
+    phone, metadata = format_display_data(drawn, include={PHONE_FORMAT})
+    _glue(name + PHONE_SUFFIX, phone, metadata, shown=False)
+    plt.close(drawn)
+    if SVG in printed and SVG in phone:  # where Jupyter shows SVG (not, say, in a plain Python session)
+        _DRAWINGS.append((figure, _arguments(figure, args, kwargs), _undated(printed[SVG]), _undated(phone[SVG])))
+
+
+def _glue_shown(name, figure):
+    """Show and store the figure (every format Jupyter is set to show), close it; its formats."""
+    bundle, metadata = format_display_data(figure)
+    _glue(name, bundle, metadata)
+    plt.close(figure)
+    return bundle
+
+
+# The figures this kernel has glued in both layouts: (figure function, its arguments with the
+# defaults filled in, print SVG, phone SVG). An explorer whose view is a figure the chapter has
+# glued (its first view is, by design) takes the drawing rather than drawing it again
+# (`drawing`, widgets._view). The figure functions draw from their arguments alone (and the
+# book's style), so equal arguments mean the same drawing.
+_DRAWINGS = []
+
+
+def _arguments(function, args, kwargs):
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.arguments
+
+
+def _equal(a, b):
+    """Whether two arguments of a figure function are equal: tables by their contents (and types)."""
+    if isinstance(a, pd.DataFrame | pd.Series | np.ndarray) or isinstance(b, pd.DataFrame | pd.Series | np.ndarray):
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+            return a.dtype == b.dtype and np.array_equal(a, b)
+        return type(a) is type(b) and not isinstance(a, np.ndarray) and a.equals(b)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and bool(a == b)
+
+
+def _undated(svg):
+    """The SVG without the date IPython's SVG carries (matplotlib writes it unless told not to)."""
+    return re.sub(r"\n *<dc:date>[^<]*</dc:date>", "", svg, count=1)
+
+
+def drawing(function, *args, **kwargs):
+    """(print SVG, phone SVG) of `function(*args, **kwargs)` if this kernel has glued that figure, else None."""
+    arguments = _arguments(function, args, kwargs)
+    for drawn, drawn_arguments, svg, phone in _DRAWINGS:
+        if drawn is function and _equal(drawn_arguments, arguments):
+            return svg, phone
+    return None
 
 
 def glue_number(name, value):

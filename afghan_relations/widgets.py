@@ -18,21 +18,26 @@ import matplotlib.pyplot as plt
 PHONE_MEDIA = "(max-width: 663px)"
 
 
-def svg_data_uri(fig):
-    """The figure as an SVG data URI, percent-encoded rather than base64: plain SVG text
-    compresses about four times better when the page is sent gzipped. Spaces are encoded
-    too: in a <source srcset> a space would end the URL."""
+def svg_text(fig):
+    """The figure as SVG text, without a date in its metadata (the same bytes in every build); closes it."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    return "data:image/svg+xml," + urllib.parse.quote(buffer.getvalue().decode("utf-8"), safe="/:;=,.-_'()")
+    return buffer.getvalue().decode("utf-8")
 
 
-def figure_html(fig, alt, phone=None):
-    """The figure as an <img> with alt text (an SVG data URI: sharp at any width), and with
-    its phone layout, when given, as a <picture> source chosen on narrow screens."""
+def svg_data_uri(svg):
+    """SVG text as a data URI, percent-encoded rather than base64: plain SVG text compresses
+    about four times better when the page is sent gzipped. Spaces are encoded too: in a
+    <source srcset> a space would end the URL."""
+    return "data:image/svg+xml," + urllib.parse.quote(svg, safe="/:;=,.-_'()")
+
+
+def figure_html(svg, alt, phone=None):
+    """A figure's SVG text as an <img> with alt text (a data URI: sharp at any width), and its phone
+    layout's, when given, as a <picture> source chosen on narrow screens."""
     img = (
-        f'<img src="{html.escape(svg_data_uri(fig))}" alt="{html.escape(alt, quote=True)}" '
+        f'<img src="{html.escape(svg_data_uri(svg))}" alt="{html.escape(alt, quote=True)}" '
         f'style="width:100%;height:auto;display:block">'
     )
     if phone is None:
@@ -41,8 +46,15 @@ def figure_html(fig, alt, phone=None):
 
 
 def _view(draw, alt):
-    """A view drawn by `draw` (a figures function with its arguments bound), print and phone layouts."""
-    return widgets.HTML(figure_html(draw(), alt, phone=draw(phone=True)), layout=widgets.Layout(width="100%"))
+    """A view drawn by `draw` (a figures function with its arguments bound), print and phone layouts;
+    a figure the chapter has glued (book.glue_figure) is not drawn again."""
+    from . import book
+
+    svg, phone = book.drawing(draw.func, *draw.args, **draw.keywords) or (
+        svg_text(draw()),
+        svg_text(draw(phone=True)),
+    )
+    return widgets.HTML(figure_html(svg, alt, phone=phone), layout=widgets.Layout(width="100%"))
 
 
 def explorer(label, views):
@@ -115,7 +127,9 @@ def timeline_explorer(events, periods):
     views = {}
 
     def add(label, frame, xlim, relationships=None):
-        relationships = relationships or [r for r in style.RELATIONSHIP_LABELS if r in set(frame["relationship"])]
+        present = [r for r in style.RELATIONSHIP_LABELS if r in set(frame["relationship"])]
+        # every lane is the figure's default: so asked, the first view is the appendix's figure (drawn once)
+        relationships = relationships or (None if present == list(style.RELATIONSHIP_LABELS) else present)
         first, last = frame["date_min"].min(), frame["date_max"].max()
         alt = (
             f"{len(frame)} events of the sources, {label.lower()}, from {first:%Y} to {last:%Y}, "
@@ -186,8 +200,10 @@ def recognition_explorer(steps, actors):
     for group, acts in step_groups.items():
         shown = steps[steps["act"].isin(acts)]
         alt = f"{group} since {since}, one row per state; {len(shown)} steps in all."
+        # with every step shown the axis ends there by itself, as in the chapter's figure (drawn once)
+        end = None if len(shown) == len(steps) else until
         views[f"All states: {group.lower()}"] = (
-            partial(figures.plot_recognition_ladder, shown, actors, until=until),
+            partial(figures.plot_recognition_ladder, shown, actors, until=end),
             alt,
         )
     for state in figures.RECOGNITION_STATES:

@@ -164,7 +164,7 @@ class Elements(HTMLParser):
 def test_widget_figure_alt_text_is_one_attribute_of_one_img(alt):
     fig, _ = plt.subplots()
     parser = Elements()
-    parser.feed(widgets.figure_html(fig, alt))
+    parser.feed(widgets.figure_html(widgets.svg_text(fig), alt))
     assert [tag for tag, _ in parser.found] == ["img"]
     attributes = parser.found[0][1]
     assert attributes["alt"] == alt

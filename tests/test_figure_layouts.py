@@ -4,7 +4,6 @@ the phone twin unshown; the build's helpers that size figures and find an explor
 
 import json
 import re
-import urllib.parse
 
 import matplotlib
 import pytest
@@ -54,7 +53,7 @@ def drawings(d):
 
 
 def svg_of(fig):
-    svg = urllib.parse.unquote(widgets.svg_data_uri(fig).split(",", 1)[1])
+    svg = widgets.svg_text(fig)
     width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))
     return svg, width, min(float(s) for s in FONT_SIZE.findall(svg))
 
@@ -112,9 +111,9 @@ def test_glue_figure_stores_the_phone_twin_without_showing_it(book_data, monkeyp
 
 def test_explorer_view_offers_the_phone_layout_to_narrow_screens(book_data):
     html = widgets.figure_html(
-        figures.plot_events_per_decade(book_data["events"]),
+        widgets.svg_text(figures.plot_events_per_decade(book_data["events"])),
         'Alt "quoted" & <b>',
-        phone=figures.plot_events_per_decade(book_data["events"], phone=True),
+        phone=widgets.svg_text(figures.plot_events_per_decade(book_data["events"], phone=True)),
     )
     source = re.search(r'<source media="([^"]+)" srcset="([^"]+)">', html)
     img = re.search(r'<img src="([^"]+)" alt="([^"]+)"', html)
@@ -143,3 +142,42 @@ def test_first_view_follows_each_stacks_selection():
     assert lazy_widgets.first_view(state, "box") == "<img alt='b'>"
     script = lazy_widgets.state_script(json.dumps({"state": state}))
     assert json.loads(re.search(r"JSON\.stringify\((.*?)\);\n", script, re.S).group(1)) == {"state": state}
+
+
+EXPLORERS = {
+    "timeline": lambda d: widgets.timeline_explorer(d["events"], d["periods"]),
+    "aid": lambda d: widgets.aid_explorer(d["aid"]),
+    "recognition": lambda d: widgets.recognition_explorer(d["steps"], d["actors"]),
+}
+
+
+@pytest.mark.parametrize(
+    "explorer, glued",
+    [  # the figures each explorer's chapter glues before it, as the chapter calls glue_figure
+        ("timeline", [("plot_chronology", "events", "periods")]),
+        ("aid", [("plot_aid_flows", "russian", (1910, 2030)), ("plot_aid_flows", "tajik", (1985, 2030))]),
+        ("recognition", [("plot_recognition_ladder", "steps", "actors")]),
+    ],
+)
+def test_an_explorer_takes_the_chapters_figure_as_drawn(book_data, monkeypatch, explorer, glued):
+    """An explorer's view that is a figure its chapter has glued (the first view is, by design) is not
+    drawn again, and is the same bytes as a drawing of its own."""
+    d = {
+        **book_data,
+        "russian": analysis.russian_flows_to_afghanistan(book_data["aid"]),
+        "tajik": analysis.afghan_tajik_flows(book_data["aid"]),
+    }
+    monkeypatch.setattr(book, "display", lambda *a, **k: None)
+    monkeypatch.setattr(book, "_DRAWINGS", [])
+    for function, *args in glued:
+        book.glue_figure("fig", getattr(figures, function), *(d[a] if isinstance(a, str) else a for a in args))
+    drawn, views = [], []
+    svg_text, view = widgets.svg_text, widgets._view
+    monkeypatch.setattr(widgets, "svg_text", lambda fig: drawn.append(fig) or svg_text(fig))
+    monkeypatch.setattr(widgets, "_view", lambda draw, alt: views.append((draw, alt, view(draw, alt))) or views[-1][2])
+    EXPLORERS[explorer](d)
+    reused = [(draw, alt, html) for draw, alt, html in views if book.drawing(draw.func, *draw.args, **draw.keywords)]
+    assert len(reused) == len(glued)
+    assert len(drawn) == 2 * (len(views) - len(glued))  # print and phone layouts of every other view
+    for draw, alt, html in reused:
+        assert html.value == widgets.figure_html(svg_text(draw()), alt, phone=svg_text(draw(phone=True)))

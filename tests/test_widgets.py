@@ -42,7 +42,7 @@ def links(monkeypatch):
 
 def test_figure_html_is_an_svg_image_with_the_alt_text_as_text():
     alt = 'Aid "stated" by A & B, <1 billion'
-    img = BeautifulSoup(widgets.figure_html(tiny_figure("x"), alt), "html.parser").img
+    img = BeautifulSoup(widgets.figure_html(widgets.svg_text(tiny_figure("x")), alt), "html.parser").img
     assert img["alt"] == alt  # not markup: the reader gets exactly these characters, quotes included
     prefix = "data:image/svg+xml,"  # percent-encoded SVG text: it compresses better than base64
     assert img["src"].startswith(prefix) and " " not in img["src"]
@@ -52,7 +52,9 @@ def test_figure_html_is_an_svg_image_with_the_alt_text_as_text():
 
 
 def test_figure_html_offers_the_phone_layout_on_narrow_screens():
-    html = widgets.figure_html(tiny_figure("x"), "alt", phone=tiny_figure("x", phone=True))
+    html = widgets.figure_html(
+        widgets.svg_text(tiny_figure("x")), "alt", phone=widgets.svg_text(tiny_figure("x", phone=True))
+    )
     source = BeautifulSoup(html, "html.parser").picture.source
     assert source["media"] == widgets.PHONE_MEDIA
     assert "(phone)" in urllib.parse.unquote(source["srcset"])
