@@ -72,13 +72,14 @@ def validation_key(folder):
 
 
 def validate_data_once(app):
-    """Check the data once for the whole build, and tell the kernels so through the environment.
+    """Check the data once for the whole build, stopping with the loader's message (file, row, column).
 
     Every chapter's loader validates the data folder before returning a table (afghan_relations.load).
-    Here the build validates it once, stopping with the loader's message (file, row, column) if it
-    is bad, and exports the digest of the folder's contents; a kernel started by this build inherits
-    it and skips the check only while the folder's contents still have that digest. A notebook run
-    anywhere else has no such variable and validates as before.
+    Here the build validates it once, and exports the digest of the folder's contents
+    (`trust_validated_data`, before the kernels start); a kernel started by this build inherits it and
+    skips the check only while the folder's contents still have that digest, and runs no cell until
+    this check has passed (`execute`). A notebook run anywhere else has no such variable and
+    validates as before.
 
     The verdict is kept in _build/.data-validated, keyed on the data and the validator's code, so
     a build with neither changed (a no-op, a prose edit) does not validate again: about a second
@@ -99,7 +100,13 @@ def validate_data_once(app):
             raise ExtensionError(f"the data are not valid: {error}") from None
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(key, encoding="utf-8")
-    os.environ[load.VALIDATED_ENV] = load.data_digest(folder)
+
+
+def trust_validated_data():
+    """Tell the kernels this build starts that it validates the data (validate_data_once)."""
+    from afghan_relations import load
+
+    os.environ[load.VALIDATED_ENV] = load.data_digest(load.data_dir().resolve())
 
 
 def source_after_handlers(app, env, docname):
@@ -190,8 +197,8 @@ def longest_first(jobs, cache):
     return sorted(jobs, key=key)
 
 
-async def execute(notebook, path, nb_config, kernel_manager_class=None, core=None, announce=None):
-    """(seconds, error or None): the notebook executed in place.
+async def execute(notebook, path, nb_config, kernel_manager_class=None, core=None, announce=None, ready=None):
+    """(seconds, error or None): the notebook executed in place, its cells once `ready` (an awaitable) is done.
 
     As jupyter_cache.executors.utils.single_nb_execution does, but in two steps: the kernel is
     started (and has answered) first, then the cells run once `core` (a semaphore) lets them.
@@ -226,6 +233,8 @@ async def execute(notebook, path, nb_config, kernel_manager_class=None, core=Non
             async with client.async_setup_kernel():
                 queued = time.perf_counter()
                 async with core or contextlib.nullcontext():
+                    if ready is not None:
+                        await ready
                     waited = time.perf_counter() - queued
                     if announce:
                         announce()
@@ -237,8 +246,8 @@ async def execute(notebook, path, nb_config, kernel_manager_class=None, core=Non
     return time.perf_counter() - start - waited, None
 
 
-async def execute_all(jobs, n, kernel_manager_class=None):
-    """Run the jobs' notebooks, n at a time; yield (job, seconds, error) as each finishes.
+async def execute_all(jobs, n, kernel_manager_class=None, ready=None):
+    """Run the jobs' notebooks, n at a time, none before `ready` is done; yield (job, seconds, error) as each finishes.
 
     Up to n more kernels start meanwhile, so that a core that comes free finds the next
     chapter's kernel ready."""
@@ -251,7 +260,7 @@ async def execute_all(jobs, n, kernel_manager_class=None):
                 logger.info(f"Executing notebook ({n} at a time)", location=job["docname"])
 
             seconds, error = await execute(
-                job["notebook"], job["path"], job["nb_config"], kernel_manager_class, cores, announce
+                job["notebook"], job["path"], job["nb_config"], kernel_manager_class, cores, announce, ready
             )
             return job, seconds, error
 
@@ -300,11 +309,17 @@ def uncached_notebooks(app, env, docnames, cache):
 
 
 def _on_env_before_read_docs(app, env, docnames):
-    if getattr(env, "mystnb_config", None) is None or not docnames:
-        return
-    # The zygote imports pandas and matplotlib (half a second) on the other core while this process
-    # validates the data and looks the chapters up in the cache; it is closed unused if none must run.
-    zygote = kernel_fork.Zygote() if forked_kernels(app) else None
+    early = app.__dict__.pop("_book_zygote", None)  # a cold build's, started in setup
+    if getattr(env, "mystnb_config", None) is None or not docnames or not forked_kernels(app):
+        if early:
+            early.close()
+        if getattr(env, "mystnb_config", None) is None or not docnames:
+            return
+        zygote = None
+    else:
+        # Otherwise the zygote imports pandas and matplotlib (half a second) on the other core while
+        # this process looks the chapters up in the cache; it is closed unused if none must run.
+        zygote = early or kernel_fork.Zygote()
     try:
         run_uncached(app, env, docnames, zygote)
     finally:
@@ -313,21 +328,28 @@ def _on_env_before_read_docs(app, env, docnames):
 
 
 def run_uncached(app, env, docnames, zygote):
-    """Validate the data, then execute the chapters the cache lacks (kernels from the zygote, if any)."""
-    validate_data_once(app)
+    """Execute the chapters the cache lacks (kernels from the zygote, if any), the data validated meanwhile.
+
+    The data are validated in a thread while the first kernels start (mostly waiting for their
+    replies): no kernel runs a cell before the data have passed, and a failure stops the build
+    before any notebook is cached. With nothing to execute they are validated all the same."""
     from jupyter_cache import get_cache
 
     cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
     jobs = uncached_notebooks(app, env, docnames, cache)
     if not jobs:
+        validate_data_once(app)
         return
     jobs = longest_first(jobs, cache)
     n = min(workers(app), len(jobs))
     logger.info(f"Executing {len(jobs)} notebooks, {n} at a time, before reading")
+    trust_validated_data()
 
     async def run():
+        validated = asyncio.ensure_future(asyncio.to_thread(validate_data_once, app))
         manager = kernel_fork.kernel_manager_class(zygote) if zygote else None
-        async for job, seconds, error in execute_all(jobs, n, manager):
+        async for job, seconds, error in execute_all(jobs, n, manager, validated):
+            await validated  # bad data stop the build here, with the loader's message
             if error is None:
                 record = cache_executed(cache, job, seconds)
                 logger.info(f"Executed notebook in {seconds:.2f} seconds", location=job["docname"])
@@ -342,9 +364,35 @@ def run_uncached(app, env, docnames, zygote):
     asyncio.run(run())
 
 
+def cold_notebook_build(app):
+    """Whether this build will execute every chapter in forked kernels, known before Sphinx has read its
+    configuration: notebooks executed through the cache (Jupyter Book passes myst-nb's settings as
+    overrides) and no cache yet (myst-nb's default place for it, next to the output folder)."""
+    overrides = app.config.overrides
+    cache = overrides.get("nb_execution_cache_path") or Path(app.outdir).parent / ".jupyter_cache"
+    return (
+        overrides.get("nb_execution_mode") == "cache"
+        and os.environ.get("BOOK_FORK_KERNELS", "1") != "0"
+        and hasattr(os, "fork")
+        and not Path(app.confdir, cache).exists()
+    )
+
+
+def _close_early_zygote(app, exception):
+    zygote = app.__dict__.pop("_book_zygote", None)  # a build that listed no pages to read
+    if zygote:
+        zygote.close()
+
+
 def setup(app):
     # workers 0: one per core this process may use; BOOK_EXECUTION_WORKERS and BOOK_FORK_KERNELS override
     # how the chapters run, not what they output: changing these rereads no page
     app.add_config_value("book_execution_workers", 0, "", [int])
     app.add_config_value("book_fork_kernels", True, "", [bool])
     app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("build-finished", _close_early_zygote)
+    # A cold build runs every chapter: its zygote starts now, on the core Sphinx leaves idle while it
+    # sets itself up, rather than once the pages are listed (then a third of a second was spent
+    # waiting for its imports before the first kernel could start).
+    if cold_notebook_build(app):
+        app._book_zygote = kernel_fork.Zygote()

@@ -229,3 +229,27 @@ def test_a_chapter_run_before_is_placed_by_its_last_time():
     )
     order = [job["path"].stem for job in parallel_execution.longest_first(jobs, cache)]
     assert order[-2:] == ["07-treaty-counts", "appendix-index"], order
+
+
+@pytest.mark.fast
+def test_only_a_cold_notebook_build_starts_its_zygote_while_sphinx_sets_up(tmp_path, monkeypatch):
+    """Every chapter runs when there is no execution cache yet: then, and only then, the zygote starts early."""
+    from types import SimpleNamespace
+
+    from book_extensions import parallel_execution
+
+    def app(mode="cache", **overrides):
+        config = SimpleNamespace(overrides={"nb_execution_mode": mode, **overrides})
+        return SimpleNamespace(config=config, outdir=str(tmp_path / "_build" / "html"), confdir=str(tmp_path))
+
+    monkeypatch.delenv("BOOK_FORK_KERNELS", raising=False)
+    assert parallel_execution.cold_notebook_build(app())
+    assert not parallel_execution.cold_notebook_build(app(mode="force"))  # not through the cache
+    assert not parallel_execution.cold_notebook_build(
+        SimpleNamespace(**{**vars(app()), "config": SimpleNamespace(overrides={})})
+    )  # a plain Sphinx project
+    (tmp_path / "_build" / ".jupyter_cache").mkdir(parents=True)
+    assert not parallel_execution.cold_notebook_build(app())  # chapters may be cached: known once pages are listed
+    assert parallel_execution.cold_notebook_build(app(nb_execution_cache_path="elsewhere"))  # that cache does not exist
+    monkeypatch.setenv("BOOK_FORK_KERNELS", "0")
+    assert not parallel_execution.cold_notebook_build(app(nb_execution_cache_path="elsewhere"))
