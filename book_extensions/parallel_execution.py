@@ -24,7 +24,9 @@ the error with page and cell, as before, so a broken chapter fails the build as 
 always did. jupyter-cache's own parallel executor is not used because it reads the
 notebooks from disk, without the inputs comment, so its cache keys would never match.
 
-The data are validated once here, not in every kernel (see `validate_data_once`).
+The data are validated once here, not in every kernel, while the first kernels start; no cell
+runs before they have passed (see `validate_data_once`). A cold build, whose every chapter runs,
+starts the kernels' zygote while Sphinx is still setting up (`cold_notebook_build`).
 """
 
 import asyncio
