@@ -11,6 +11,7 @@ as such with `MyST`. Sphinx then escapes the resulting text nodes for HTML and
 for LaTeX, so MyST is the one target these functions escape for.
 """
 
+import copy
 import html
 import inspect
 import re
@@ -87,22 +88,30 @@ _DRAWINGS = []
 
 
 def _arguments(function, args, kwargs):
+    """The call's arguments by name, defaults filled in; copies, so that a table changed later
+    in the chapter cannot match a drawing made before the change."""
     bound = inspect.signature(function).bind(*args, **kwargs)
     bound.apply_defaults()
-    return bound.arguments
+    return copy.deepcopy(bound.arguments)
 
 
 def _equal(a, b):
-    """Whether two arguments of a figure function are equal: tables by their contents (and types)."""
-    if isinstance(a, pd.DataFrame | pd.Series | np.ndarray) or isinstance(b, pd.DataFrame | pd.Series | np.ndarray):
-        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-            return a.dtype == b.dtype and np.array_equal(a, b)
-        return type(a) is type(b) and not isinstance(a, np.ndarray) and a.equals(b)
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
+    """Whether two arguments of a figure function are equal: tables by their contents and types;
+    anything that cannot be compared is not (the figure is then drawn again)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, pd.DataFrame | pd.Series):
+        return a.equals(b)
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and bool(a == b)
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _undated(svg):

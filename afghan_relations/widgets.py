@@ -46,14 +46,12 @@ def figure_html(svg, alt, phone=None):
 
 
 def _view(draw, alt):
-    """A view drawn by `draw` (a figures function with its arguments bound), print and phone layouts;
-    a figure the chapter has glued (book.glue_figure) is not drawn again."""
+    """A view drawn by `draw` (a figures function with its arguments bound by functools.partial),
+    print and phone layouts; a figure the chapter has glued (book.glue_figure) is not drawn again."""
     from . import book
 
-    svg, phone = book.drawing(draw.func, *draw.args, **draw.keywords) or (
-        svg_text(draw()),
-        svg_text(draw(phone=True)),
-    )
+    glued = book.drawing(draw.func, *draw.args, **draw.keywords) if isinstance(draw, partial) else None
+    svg, phone = glued or (svg_text(draw()), svg_text(draw(phone=True)))
     return widgets.HTML(figure_html(svg, alt, phone=phone), layout=widgets.Layout(width="100%"))
 
 

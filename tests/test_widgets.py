@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from afghan_relations import widgets
+from afghan_relations import book, style, widgets
 
 matplotlib.use("Agg")
 pytestmark = pytest.mark.fast
@@ -96,3 +96,37 @@ def test_event_groups_sort_every_event_type_into_one_group(real_data):
     event_types = table.loc[table["vocabulary"] == "event_type", "code"]
     grouped = [t for types in widgets.EVENT_GROUPS.values() for t in types]
     assert sorted(grouped) == sorted(event_types)  # each in exactly one group
+
+
+def table_figure(table, title="Counts", phone=False):
+    fig, ax = plt.subplots(figsize=(0.8, 1) if phone else (1, 1))
+    ax.bar(range(len(table)), table["x"])
+    ax.set_title(title)
+    return fig
+
+
+def test_a_glued_figure_is_taken_only_for_equal_arguments(monkeypatch):
+    """book.drawing: the same function with equal arguments (tables by contents, defaults filled in)."""
+    style.use_book_style()  # Jupyter's formats: SVG among them
+    monkeypatch.setattr(book, "display", lambda *a, **k: None)
+    monkeypatch.setattr(book, "_DRAWINGS", [])
+    table = pd.DataFrame({"x": [1, 2]})
+    book.glue_figure("fig-counts", table_figure, table)
+    svg, phone = book.drawing(table_figure, table.copy(), "Counts", phone=False)
+    assert "<svg" in svg and "<svg" in phone and svg != phone and "<dc:date>" not in svg
+    assert book.drawing(table_figure, table, title="Other") is None
+    assert book.drawing(table_figure, pd.DataFrame({"x": [1.0, 2.0]})) is None  # another dtype
+    assert book.drawing(tiny_figure, "Counts") is None  # another function
+    assert book.drawing(table_figure, pd.NA) is None  # not comparable: drawn again
+    table.loc[0, "x"] = 5  # changed after it was glued: the drawing shows the old contents
+    assert book.drawing(table_figure, table) is None
+
+
+def test_an_explorer_view_is_drawn_when_no_glued_figure_matches(monkeypatch):
+    monkeypatch.setattr(book, "_DRAWINGS", [])
+    drawn = []
+    monkeypatch.setattr(widgets, "svg_text", lambda fig, original=widgets.svg_text: drawn.append(fig) or original(fig))
+    widgets.explorer(
+        "Show", {"One": (partial(tiny_figure, "One"), "alt"), "Two": (lambda **kw: tiny_figure("Two", **kw), "alt")}
+    )
+    assert len(drawn) == 4  # print and phone, for a partial and for any other callable
