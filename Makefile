@@ -44,6 +44,10 @@ REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)
 # `make lab`'s packages (the notebook kit's pins and JupyterLab's extras), locked with hashes like the
 # book's, every package the two locks share at the book's version (requirements.lock as a constraint);
 # the hash of what it was made from is recorded in it.
+# The notebook kit's lock, which readers install with pip (book_extensions/notebook_kit.py ships it as
+# the kit's requirements.txt, with the wheel's hash): kit/requirements.txt resolved like the lab's, but
+# whole (pip installs what a package requires, and in hash-checking mode every one needs its hashes).
+KIT_LOCK   := kit/requirements.lock
 LAB_INPUTS := kit/requirements.txt lab-requirements.txt
 LAB_LOCK   := lab-requirements.lock
 LAB_INPUTS_HASH = $(shell cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64)
@@ -102,6 +106,10 @@ lock: | $(UV)
 	  -o $(LAB_LOCK)
 	hash=$$(cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64); \
 	  sed -i "/^# inputs sha256: /d; 2a # inputs sha256: $$hash" $(LAB_LOCK)
+	$(UV) pip compile kit/requirements.txt --constraint requirements.lock --quiet --universal --python-version 3.11 \
+	  --generate-hashes --no-annotate --custom-compile-command "make lock" -o $(KIT_LOCK)
+	hash=$$(cat kit/requirements.txt requirements.lock | sha256sum | cut -c1-64); \
+	  sed -i "/^# inputs sha256: /d; 2a # inputs sha256: $$hash" $(KIT_LOCK)
 
 # Widget JavaScript and the maps' boundaries (Natural Earth) from the npm registry, and the
 # in-browser Jupyter's Pyodide, wheels and extensions, pinned by version and hash, so that

@@ -4,7 +4,10 @@
 - `notebooks/`: the readers' notebooks (book_extensions/reader_notebooks.py);
 - the wheel of the book's package, which carries the data (`make wheel` builds it into
   `_build/wheel/`; the build stops when it is missing or of another version);
-- `requirements.txt`: `kit/requirements.txt` (exact pins) and the wheel;
+- `requirements.txt`: `kit/requirements.lock` (`make lock` resolves `kit/requirements.txt` into
+  every package, pinned, with the hashes of its files, at the book's versions) and the wheel with
+  its hash: pip checks every file it installs, and a rerun gets the libraries the book's figures
+  were drawn with, not only the ones the chapters name;
 - `README.md`: `kit/README.md` (venv, one install command, `jupyter lab`).
 The zip is the same bytes for the same inputs: fixed dates and modes.
 
@@ -12,6 +15,7 @@ The prose links to the kit with the role {notebook-kit}`text`: a link on the web
 print, the text and a note that the kit is on the book's website.
 """
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -24,6 +28,13 @@ from book_extensions import background, reader_notebooks
 from book_extensions.reader_notebooks import notebook_pages, reader_path
 
 KIT_DIR = Path("kit")
+KIT_LOCK = KIT_DIR / "requirements.lock"  # `make lock` writes it
+BOOK_LOCK = Path("requirements.lock")  # its constraint: the kit's packages at the book's versions
+REQUIREMENTS_HEADER = """\
+# Every package the notebooks need, at the versions the book was built and tested with, each
+# with the hashes of its files (for any platform, Python 3.11 or newer): pip checks every file
+# it downloads against them. Last, the book's package: the wheel in this folder.
+"""
 WHEEL_DIR = Path("_build", "wheel")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build date in the kit
 
@@ -45,13 +56,30 @@ def wheel_path(app):
     return wheels[0]
 
 
+def kit_requirements(confdir, wheel):
+    """The kit's requirements.txt: kit/requirements.lock without uv's header, then the wheel and its hash.
+
+    The lock must have been made from the present kit/requirements.txt and requirements.lock (its
+    `# inputs sha256:` line, as `make lock` writes it), or the build stops."""
+    confdir = Path(confdir)
+    inputs = (confdir / KIT_DIR / "requirements.txt").read_bytes() + (confdir / BOOK_LOCK).read_bytes()
+    lock = (confdir / KIT_LOCK).read_text(encoding="utf-8") if (confdir / KIT_LOCK).is_file() else ""
+    if f"# inputs sha256: {hashlib.sha256(inputs).hexdigest()}\n" not in lock:
+        raise ExtensionError(
+            f"notebook kit: {KIT_LOCK} is missing or older than {KIT_DIR / 'requirements.txt'} or {BOOK_LOCK}: "
+            "run `make lock`"
+        )
+    pins = "".join(line for line in lock.splitlines(keepends=True) if not line.startswith("#"))
+    wheel_hash = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    return f"{REQUIREMENTS_HEADER}{pins}./{wheel.name} \\\n    --hash=sha256:{wheel_hash}\n"
+
+
 def kit_files(app):
     """{path inside the kit: bytes}."""
     wheel = wheel_path(app)
-    requirements = Path(app.confdir, KIT_DIR, "requirements.txt").read_text(encoding="utf-8")
     files = {
         "README.md": Path(app.confdir, KIT_DIR, "README.md").read_bytes(),
-        "requirements.txt": (requirements.rstrip("\n") + f"\n./{wheel.name}\n").encode("utf-8"),
+        "requirements.txt": kit_requirements(app.confdir, wheel).encode("utf-8"),
         wheel.name: wheel.read_bytes(),
     }
     for page in notebook_pages(app):

@@ -137,3 +137,32 @@ def test_lab_lock_pins_every_kit_and_lab_requirement_with_hashes_at_the_books_ve
     assert all(hashes for _, _, hashes in lab.values())
     left_out = re.search(r"^LOCK_LEFT_OUT := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
     assert not set(left_out) & set(lab)
+
+
+# The notebook kit's lock (the Makefile's KIT_LOCK), which readers install with pip
+KIT_REQUIREMENTS = ROOT / "kit" / "requirements.txt"
+KIT_LOCK = ROOT / "kit" / "requirements.lock"
+
+
+def test_kit_lock_was_made_from_these_inputs():
+    recorded = re.search(r"^# inputs sha256: ([0-9a-f]{64})$", KIT_LOCK.read_text(encoding="utf-8"), re.M)
+    assert recorded, "kit/requirements.lock has no hash of its inputs: run `make lock`"
+    inputs = KIT_REQUIREMENTS.read_bytes() + LOCK.read_bytes()
+    assert recorded.group(1) == hashlib.sha256(inputs).hexdigest(), (
+        "kit/requirements.txt or requirements.lock changed since kit/requirements.lock was made: run `make lock`"
+    )
+
+
+def test_kit_lock_pins_every_package_pip_needs_with_hashes_at_the_books_versions():
+    """Whole, unlike the book's lock: pip installs what each package requires, and in hash-checking mode
+    refuses one without hashes. Every package the book's environment also has is at the book's version."""
+    kit, book = locked(KIT_LOCK), locked()
+    for name, req in direct_requirements(KIT_REQUIREMENTS).items():
+        assert name in kit, f"{name} is missing from kit/requirements.lock"
+        assert req.specifier.contains(kit[name][0], prereleases=True), (name, str(req.specifier), kit[name][0])
+    shared = kit.keys() & book.keys()
+    assert {name: kit[name][0] for name in shared} == {name: book[name][0] for name in shared}
+    assert {"jupyterlab", "kiwisolver", "pillow", "fonttools"} <= kit.keys()  # what draws the figures, too
+    left_out = re.search(r"^LOCK_LEFT_OUT := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+    assert set(left_out) - {"afghan-relations"} <= kit.keys()  # left out of the book's, not of the readers'
+    assert all(hashes for _, _, hashes in kit.values())
