@@ -289,6 +289,9 @@ TRANSACTION_MARKERS = {
 }
 
 
+AT_LEAST_REACH = 1.6  # how far up a "more than" amount's arrow reaches, as a factor of the amount (log axis)
+
+
 def _aid_amount_panel(ax, flows, constant_dollars=None, phone=False):
     """Stated amounts: a mark at its year, a bar over a multi-year span, an arrow for 'more than'."""
     lo, hi = _years(flows)
@@ -306,22 +309,24 @@ def _aid_amount_panel(ax, flows, constant_dollars=None, phone=False):
                 solid_capstyle="butt",
             )
         open_right = row.period.endswith("/..")
-        if not np.isnan(b) and b - a >= 1.05:
+        span = not _is_point(a, b)
+        if span:
             ax.plot([a, b], [amount, amount], color=colour, lw=3, solid_capstyle="butt")
         else:
             _spans_and_points(
                 ax, a, b, amount, colour, marker=TRANSACTION_MARKERS[row.transaction], size=40, open_right=open_right
             )
-        if row.amount_qualifier == "at_least":
+        # "more than": an arrow up from the amount; over a bar, the label sits above its tip, not across it
+        top = amount * AT_LEAST_REACH if row.amount_qualifier == "at_least" else amount
+        if top != amount:
             x = (a + b) / 2 if not np.isnan(b) else a
-            _arrows(ax, x, amount, x, amount * 1.6, colour, lw=1.2)
-        span = not np.isnan(b) and b - a >= 1.05
+            _arrows(ax, x, amount, x, top, colour, lw=1.2)
         when = dates.for_readers(row.period)
         if phone:  # the years are on the axis below; the amount alone keeps the labels apart
             when = ""
         ax.annotate(
             literal(f"{analysis.money_text(row.amount_best, row.amount_qualifier)}" + (f", {when}" if when else "")),
-            ((a + b) / 2 if span else a, amount),
+            ((a + b) / 2, top) if span else (a, amount),
             xytext=(0, 7) if span else (7, -3),
             textcoords="offset points",
             fontsize=7,

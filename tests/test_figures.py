@@ -233,6 +233,13 @@ def test_aid_figure_labels_each_stated_amount_and_lists_the_others(table):
     fig = figures.plot_aid_flows(flows, (1950, 2030))
     assert texts(fig) == ["more than $1 billion, 1954–1978", "$30 million, 2005", "Food (alleged)"]
     assert fig.axes[0].get_yscale() == "log"
+    # "more than": an arrow up from the bar, its label above the tip rather than across the arrow
+    ax, renderer = fig.axes[0], fig.canvas.get_renderer()
+    (shaft,), _ = arrows(ax)
+    assert shaft[0][0] == shaft[1][0] and (shaft[0][1], shaft[1][1]) == (1000.0, 1000.0 * figures.AT_LEAST_REACH)
+    label = next(t for t in ax.texts if t.get_text().startswith("more than"))
+    tip = ax.transData.transform(shaft[1])
+    assert label.get_window_extent(renderer).y0 > tip[1]
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["print", "phone"])

@@ -9,6 +9,7 @@ in-browser Python ships (pandas 2.2, numpy 2.0, matplotlib 3.8). Needs the packa
 registries (pip) and `make book` first; marked slow.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -156,11 +157,14 @@ def built_glue(stem):
 def test_kit_holds_every_chapter_the_wheel_and_pinned_requirements(kit):
     chapters = sorted(p.stem for p in (ROOT / "chapters").glob("*.md") if not p.name.startswith("_"))
     assert [p.stem for p in kit["notebooks"]] == chapters
-    requirements = (kit["folder"] / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    lines = [line for line in requirements if line and not line.startswith("#")]
-    assert all("==" in line for line in lines[:-1]), lines
-    assert re.fullmatch(r"\./afghan_relations-[\d.]+-py3-none-any\.whl", lines[-1])
-    assert (kit["folder"] / lines[-1]).is_file()
+    text = (kit["folder"] / "requirements.txt").read_text(encoding="utf-8")
+    # one requirement a line, its hashes on the lines it continues onto
+    lines = [line for line in text.replace("\\\n", " ").splitlines() if line and not line.startswith("#")]
+    assert all(re.match(r"[\w.-]+==\S+ .*--hash=sha256:[0-9a-f]{64}", line) for line in lines[:-1]), lines
+    wheel, hashed = re.fullmatch(
+        r"(\./afghan_relations-[\d.]+-py3-none-any\.whl) +--hash=sha256:([0-9a-f]{64})", lines[-1]
+    ).groups()
+    assert hashlib.sha256((kit["folder"] / wheel).read_bytes()).hexdigest() == hashed  # pip checked it, too
 
 
 def test_wheel_loads_every_dataset_from_its_own_copy(kit):
