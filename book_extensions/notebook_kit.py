@@ -62,8 +62,9 @@ def kit_requirements(confdir, wheel):
     The lock must have been made from the present kit/requirements.txt and requirements.lock (its
     `# inputs sha256:` line, as `make lock` writes it), or the build stops."""
     confdir = Path(confdir)
-    inputs = (confdir / KIT_DIR / "requirements.txt").read_bytes() + (confdir / BOOK_LOCK).read_bytes()
-    lock = (confdir / KIT_LOCK).read_text(encoding="utf-8") if (confdir / KIT_LOCK).is_file() else ""
+    files = [confdir / KIT_DIR / "requirements.txt", confdir / BOOK_LOCK, confdir / KIT_LOCK]
+    inputs = b"".join(path.read_bytes() for path in files[:2] if path.is_file())
+    lock = files[2].read_text(encoding="utf-8") if all(path.is_file() for path in files) else ""
     if f"# inputs sha256: {hashlib.sha256(inputs).hexdigest()}\n" not in lock:
         raise ExtensionError(
             f"notebook kit: {KIT_LOCK} is missing or older than {KIT_DIR / 'requirements.txt'} or {BOOK_LOCK}: "

@@ -1,5 +1,6 @@
 """book_extensions/reader_notebooks.py: MyST prose rewritten for plain Jupyter (fast, no build)."""
 
+import hashlib
 import sys
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from bs4 import BeautifulSoup
 from sphinx.errors import ExtensionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from book_extensions import notebook_kit  # noqa: E402
 from book_extensions.reader_notebooks import LEFTOVER, Converter, References, reader_notebook  # noqa: E402
 
 pytestmark = pytest.mark.fast
@@ -149,9 +151,17 @@ def tiny(fixture_book, tmp_path):
     (book / "kit").mkdir(parents=True)
     (book / "kit" / "README.md").write_text("# Kit\n", encoding="utf-8")
     (book / "kit" / "requirements.txt").write_text("pandas==2.2.3\n", encoding="utf-8")
+    (book / "requirements.lock").write_text("# the book's lock\n", encoding="utf-8")
+    inputs = hashlib.sha256(b"pandas==2.2.3\n# the book's lock\n").hexdigest()
+    (book / "kit" / "requirements.lock").write_text(
+        f"# make lock\n# inputs sha256: {inputs}\n{LOCKED_PANDAS}", encoding="utf-8"
+    )
     (book / "_build" / "wheel").mkdir(parents=True)
     (book / "_build" / "wheel" / "afghan_relations-9.9-py3-none-any.whl").write_bytes(b"a wheel")
     return fixture_book(CONF, {"index.md": CHAPTER}, freshenv=True)
+
+
+LOCKED_PANDAS = "pandas==2.2.3 \\\n    --hash=sha256:" + "0" * 64 + "\n"
 
 
 def test_page_offers_its_readers_notebook_with_the_values_resolved(tiny):
@@ -179,7 +189,11 @@ def test_kit_holds_the_notebooks_the_wheel_and_its_requirements(tiny):
         "afghan-relations-notebooks-9.9/notebooks/index.ipynb",
         "afghan-relations-notebooks-9.9/requirements.txt",
     ]
-    assert requirements == "pandas==2.2.3\n./afghan_relations-9.9-py3-none-any.whl\n"
+    wheel_hash = hashlib.sha256(b"a wheel").hexdigest()
+    assert requirements == (
+        f"{notebook_kit.REQUIREMENTS_HEADER}{LOCKED_PANDAS}./afghan_relations-9.9-py3-none-any.whl \\\n"
+        f"    --hash=sha256:{wheel_hash}\n"
+    )
 
 
 def test_kit_without_the_wheel_stops_the_build_saying_how(fixture_book, tmp_path):
