@@ -93,9 +93,20 @@ def _as_in_a_kernel(names):
         del builtins.get_ipython
 
 
-# What decides a text's measured size besides the renderer's kind and dpi, the text, its font and
-# whether it is math: the settings matplotlib reads when it lays text out.
-TEXT_SETTINGS = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.language", "mathtext.fontset")
+# What decides a text's measured size besides the renderer's kind and dpi, the text, its font
+# properties and whether it is math: the settings matplotlib reads when it lays text out, finds
+# the font a generic family names, or typesets math (every mathtext.* setting, added below).
+TEXT_SETTINGS = (
+    "text.hinting",
+    "text.hinting_factor",
+    "text.kerning_factor",
+    "text.language",
+    "font.serif",
+    "font.sans-serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+)
 
 
 def share_text_metrics():
@@ -125,10 +136,11 @@ def share_text_metrics():
     ]:
         return False
     measured = {}
+    names = TEXT_SETTINGS + tuple(sorted(name for name in mpl.rcParams if name.startswith("mathtext.")))
 
     def shared(renderer, text, fontprop, ismath, dpi):
         # a copy of the font properties, as matplotlib's cache keeps: their hash follows their state
-        settings = tuple(dict.__getitem__(mpl.rcParams, name) for name in TEXT_SETTINGS)
+        settings = tuple(_hashable(dict.__getitem__(mpl.rcParams, name)) for name in names)
         key = (type(renderer), dpi, text, fontprop.copy(), ismath, settings)
         if key not in measured:
             measured[key] = measure(renderer, text, fontprop, ismath, dpi)
@@ -136,6 +148,10 @@ def share_text_metrics():
 
     mtext._get_text_metrics_with_cache = shared
     return True
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 # The zygote (this file run as a script, with the listening socket as file descriptor argv[1])

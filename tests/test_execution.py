@@ -253,3 +253,31 @@ def test_only_a_cold_notebook_build_starts_its_zygote_while_sphinx_sets_up(tmp_p
     assert parallel_execution.cold_notebook_build(app(nb_execution_cache_path="elsewhere"))  # that cache does not exist
     monkeypatch.setenv("BOOK_FORK_KERNELS", "0")
     assert not parallel_execution.cold_notebook_build(app(nb_execution_cache_path="elsewhere"))
+
+
+@pytest.mark.fast
+def test_shared_text_metrics_measure_a_text_once_until_a_setting_it_depends_on_changes(monkeypatch):
+    """kernel_fork.share_text_metrics: one measurement for every renderer of a kind, a new one when the
+    fonts a generic family names change."""
+    import matplotlib
+    import matplotlib.text as mtext
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    calls = []
+
+    def measured(renderer, text, fontprop, ismath, dpi):  # matplotlib's signature, counting its calls
+        calls.append(text)
+        return 1.0, 2.0, 0.5
+
+    monkeypatch.setattr(mtext, "_get_text_metrics_with_cache", measured)
+    assert kernel_fork.share_text_metrics()
+    measure, font = mtext._get_text_metrics_with_cache, FontProperties(family="sans-serif", size=9)
+    for renderer in (RendererAgg(100, 100, 72), RendererAgg(200, 100, 72)):
+        assert measure(renderer, "1979", font, False, 72) == (1.0, 2.0, 0.5)
+    assert len(calls) == 1  # two renderers, one measurement
+    measure(RendererAgg(100, 100, 110), "1979", font, False, 110)
+    assert len(calls) == 2  # another dpi
+    with matplotlib.rc_context({"font.sans-serif": ["DejaVu Serif"]}):
+        measure(RendererAgg(100, 100, 72), "1979", font, False, 72)
+    assert len(calls) == 3  # the generic family names another font
