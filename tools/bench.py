@@ -31,7 +31,10 @@ Scenarios:
   CSV edit    an amount in data/aid_flows.csv changed (a new value every run): only the
               chapters that load aid_flows re-execute
 then once: the test suite (fast tests, then the slow ones), and the PDF (`make pdf`) where TeX is.
-The template book is built first, before anything of this book runs.
+The cold builds come first, the template's and the book's in turn (template, book, template, ...):
+the machine's speed drifts over the minutes of a run (the template's cold build measured 3.3 s in
+one run and 4.4 s in the next), and a drift then falls on both sides of the ratio. The template's
+other scenarios follow, then the book's.
 
 Usage: python tools/bench.py [--runs N] [--out BENCHMARKS.md] [--skip-tests] [--skip-template]
                              [--skip-setup] [--skip-pdf] [--allow-dirty] [--keep]
@@ -259,23 +262,35 @@ def bench_setup(work, runs, bench, commit):
         shutil.rmtree(clone, ignore_errors=True)
 
 
-def bench_book(copy, runs, bench):
-    env = env_for(copy)
+def check_copy_is_imported(copy):
     imported = subprocess.run(
         [sys.executable, "-c", "import afghan_relations; print(afghan_relations.__file__)"],
-        env=env,
+        env=env_for(copy),
         cwd="/",
         capture_output=True,
         text=True,
     ).stdout.strip()
     assert imported.startswith(str(copy)), f"the copy's package is not the one imported: {imported}"
-    tree = Tree(copy, env, bench)
+
+
+def bench_cold(copy, template, runs, bench):
+    """The cold builds, the template's (when there is one) and the book's in turn."""
+    env = env_for(copy)
     for i in range(runs):
+        if template is not None:
+            shutil.rmtree(template / "_build", ignore_errors=True)
+            bench.record("template: cold", build(template, template_env()))
         clean(copy)
         log = bench.record("cold", build(copy, env))
         if i == 0:
             (copy / "_build" / "cold.log").write_text(log)
     bench.cache_times = cache_execution_times(copy)
+
+
+def bench_book(copy, runs, bench):
+    """The book's scenarios after the cold builds (bench_cold), which leave the copy built."""
+    env = env_for(copy)
+    tree = Tree(copy, env, bench)
     for _ in range(runs):
         bench.record("no-op", build(copy, env))
     make_book = make_in(copy, "book")
@@ -373,11 +388,21 @@ def bench_tests(copy, tree, bench):
         print(f"  {label}: {bench.results[label][-1]:.1f} s, exit {proc.returncode}: {summary}", flush=True)
 
 
-def bench_template(folder, runs, bench):
+def make_template(folder):
+    """Jupyter Book's template book in `folder`, executed through the cache as this book is."""
     subprocess.run([str(BIN / "jupyter-book"), "create", str(folder)], check=True, capture_output=True)
     config = folder / "_config.yml"
     config.write_text(config.read_text().replace("execute_notebooks: force", "execute_notebooks: cache"))
-    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
+    return folder
+
+
+def template_env():
+    return dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
+
+
+def bench_template(folder, runs, bench):
+    """The template's scenarios after the cold builds (bench_cold), which leave it built."""
+    env = template_env()
     prose, code = folder / "markdown.md", folder / "markdown-notebooks.md"
     pristine = {prose: prose.read_bytes(), code: code.read_bytes()}
 
@@ -387,9 +412,6 @@ def bench_template(folder, runs, bench):
                 path.write_bytes(data)
             build(folder, env)
 
-    for _ in range(runs):
-        shutil.rmtree(folder / "_build", ignore_errors=True)
-        bench.record("template: cold", build(folder, env))
     for _ in range(runs):
         bench.record("template: no-op", build(folder, env))
     for i in range(runs):
@@ -604,10 +626,13 @@ def main():
         copy_tree(copy)
         as_a_clone(copy)
         print(f"book copy: {copy}", flush=True)
+        check_copy_is_imported(copy)
         # The yardstick first, on the machine as idle as it will be: built last, after the tests, the
         # template's cold build once took 6.8 s (3.2 s of CPU) against 3.1 s alone.
-        if not args.skip_template:
-            bench_template(work / "template", args.runs, bench)
+        template = None if args.skip_template else make_template(work / "template")
+        bench_cold(copy, template, args.runs, bench)
+        if template is not None:
+            bench_template(template, args.runs, bench)
         if not args.skip_setup:
             bench_setup(work, args.runs, bench, commit)
         tree = bench_book(copy, args.runs, bench)
