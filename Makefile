@@ -96,20 +96,22 @@ $(INSTALLED): requirements.lock $(wildcard pyproject.toml) | $(PY) $(UV)
 # which nothing here uses), which at import builds 38 grammars, 0.75 s at the start of every build and
 # every lite build (jupyter_book.config and jupyter_server import jsonschema); jsonschema skips that check without it.
 LOCK_LEFT_OUT := afghan-relations rfc3987-syntax lark
+# $(call constrained_lock,inputs,lock,options): the inputs resolved like requirements.lock, with it as a
+# constraint (every package they share at the book's version), and the hash of what the lock was
+# made from recorded in it (`make lab` and the notebook kit refuse a lock older than its inputs).
+define constrained_lock
+	$(UV) pip compile $(1) --constraint requirements.lock --quiet --universal --python-version 3.11 \
+	  --generate-hashes $(3) --custom-compile-command "make lock" -o $(2)
+	hash=$$(cat $(1) requirements.lock | sha256sum | cut -c1-64); \
+	  sed -i "/^# inputs sha256: /d; 2a # inputs sha256: $$hash" $(2)
+endef
 lock: | $(UV)
 	$(UV) pip compile requirements.txt --quiet --universal --python-version 3.11 --generate-hashes \
 	  $(foreach p,$(LOCK_LEFT_OUT),--no-emit-package $(p)) --custom-compile-command "make lock" \
 	  $(if $(UPGRADE),--upgrade) -o requirements.lock
 	sed -i '/^# requirements.txt sha256: /d; 2a # requirements.txt sha256: $(REQUIREMENTS_HASH)' requirements.lock
-	$(UV) pip compile $(LAB_INPUTS) --constraint requirements.lock --quiet --universal --python-version 3.11 \
-	  --generate-hashes $(foreach p,$(LOCK_LEFT_OUT),--no-emit-package $(p)) --custom-compile-command "make lock" \
-	  -o $(LAB_LOCK)
-	hash=$$(cat $(LAB_INPUTS) requirements.lock | sha256sum | cut -c1-64); \
-	  sed -i "/^# inputs sha256: /d; 2a # inputs sha256: $$hash" $(LAB_LOCK)
-	$(UV) pip compile kit/requirements.txt --constraint requirements.lock --quiet --universal --python-version 3.11 \
-	  --generate-hashes --no-annotate --custom-compile-command "make lock" -o $(KIT_LOCK)
-	hash=$$(cat kit/requirements.txt requirements.lock | sha256sum | cut -c1-64); \
-	  sed -i "/^# inputs sha256: /d; 2a # inputs sha256: $$hash" $(KIT_LOCK)
+	$(call constrained_lock,$(LAB_INPUTS),$(LAB_LOCK),$(foreach p,$(LOCK_LEFT_OUT),--no-emit-package $(p)))
+	$(call constrained_lock,kit/requirements.txt,$(KIT_LOCK),--no-annotate)
 
 # Widget JavaScript and the maps' boundaries (Natural Earth) from the npm registry, and the
 # in-browser Jupyter's Pyodide, wheels and extensions, pinned by version and hash, so that

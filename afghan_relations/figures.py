@@ -23,6 +23,10 @@ from matplotlib.transforms import Affine2D
 from . import analysis, dates, style
 
 X_RANGE = (1830, 2030)
+# The aid figures' years, one axis per relationship: the chapter's figures and its explorer's views
+# share them (a view drawn with the chapter's arguments is taken from the chapter, book.drawing).
+RUSSIAN_AID_YEARS = (1910, 2030)
+TAJIK_AID_YEARS = (1985, 2030)
 
 # Two layouts of each figure. The print layout (the PDF, and the web page on a wide screen)
 # is WIDTH_IN wide; the web shows it across the text column, about 670 CSS px on a 1280-px

@@ -164,8 +164,8 @@ def aid_explorer(aid):
 
     views = {}
     frames = {
-        "Russia/USSR to Afghanistan": (analysis.russian_flows_to_afghanistan(aid), (1910, 2030)),
-        "Afghanistan and Tajikistan": (analysis.afghan_tajik_flows(aid), (1985, 2030)),
+        "Russia/USSR to Afghanistan": (analysis.russian_flows_to_afghanistan(aid), figures.RUSSIAN_AID_YEARS),
+        "Afghanistan and Tajikistan": (analysis.afghan_tajik_flows(aid), figures.TAJIK_AID_YEARS),
     }
     for view, (flows, xlim) in frames.items():
         n_amount = int(flows["amount_best"].notna().sum())

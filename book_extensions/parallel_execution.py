@@ -312,16 +312,15 @@ def uncached_notebooks(app, env, docnames, cache):
 
 def _on_env_before_read_docs(app, env, docnames):
     early = app.__dict__.pop("_book_zygote", None)  # a cold build's, started in setup
-    if getattr(env, "mystnb_config", None) is None or not docnames or not forked_kernels(app):
-        if early:
-            early.close()
-        if getattr(env, "mystnb_config", None) is None or not docnames:
-            return
-        zygote = None
-    else:
-        # Otherwise the zygote imports pandas and matplotlib (half a second) on the other core while
-        # this process looks the chapters up in the cache; it is closed unused if none must run.
-        zygote = early or kernel_fork.Zygote()
+    chapters = getattr(env, "mystnb_config", None) is not None and bool(docnames)
+    if early and not (chapters and forked_kernels(app)):
+        early.close()
+        early = None
+    if not chapters:
+        return
+    # Unless started early, the zygote imports pandas and matplotlib (half a second) on the other core
+    # while this process looks the chapters up in the cache; it is closed unused if none must run.
+    zygote = (early or kernel_fork.Zygote()) if forked_kernels(app) else None
     try:
         run_uncached(app, env, docnames, zygote)
     finally:

@@ -38,10 +38,10 @@ def drawings(d):
         ),
         "events per decade": lambda **kw: figures.plot_events_per_decade(d["events"], **kw),
         "aid, Russia": lambda **kw: figures.plot_aid_flows(
-            analysis.russian_flows_to_afghanistan(d["aid"]), (1910, 2030), **kw
+            analysis.russian_flows_to_afghanistan(d["aid"]), figures.RUSSIAN_AID_YEARS, **kw
         ),
         "aid, Tajikistan": lambda **kw: figures.plot_aid_flows(
-            analysis.afghan_tajik_flows(d["aid"]), (1985, 2030), **kw
+            analysis.afghan_tajik_flows(d["aid"]), figures.TAJIK_AID_YEARS, **kw
         ),
         "treaty counts": lambda **kw: figures.plot_treaty_counts(d["treaties"], d["periods"], **kw),
         "recognition ladder": lambda **kw: figures.plot_recognition_ladder(d["steps"], d["actors"], **kw),
@@ -155,7 +155,13 @@ EXPLORERS = {
     "explorer, glued",
     [  # the figures each explorer's chapter glues before it, as the chapter calls glue_figure
         ("timeline", [("plot_chronology", "events", "periods")]),
-        ("aid", [("plot_aid_flows", "russian", (1910, 2030)), ("plot_aid_flows", "tajik", (1985, 2030))]),
+        (
+            "aid",
+            [
+                ("plot_aid_flows", "russian", figures.RUSSIAN_AID_YEARS),
+                ("plot_aid_flows", "tajik", figures.TAJIK_AID_YEARS),
+            ],
+        ),
         ("recognition", [("plot_recognition_ladder", "steps", "actors")]),
     ],
 )

@@ -19,6 +19,9 @@ LOCK = ROOT / "requirements.lock"
 # `make lab`'s packages, locked by `make lock` too (the Makefile's LAB_INPUTS and LAB_LOCK)
 LAB_INPUTS = (ROOT / "kit" / "requirements.txt", ROOT / "lab-requirements.txt")
 LAB_LOCK = ROOT / "lab-requirements.lock"
+# The notebook kit's lock (the Makefile's KIT_LOCK), which readers install with pip
+KIT_REQUIREMENTS = ROOT / "kit" / "requirements.txt"
+KIT_LOCK = ROOT / "kit" / "requirements.lock"
 
 
 def direct_requirements(*files):
@@ -114,13 +117,13 @@ def _installed(name):
         return None
 
 
-def test_lab_lock_was_made_from_these_inputs():
-    recorded = re.search(r"^# inputs sha256: ([0-9a-f]{64})$", LAB_LOCK.read_text(encoding="utf-8"), re.M)
-    assert recorded, "lab-requirements.lock has no hash of its inputs: run `make lock`"
-    inputs = b"".join(p.read_bytes() for p in (*LAB_INPUTS, LOCK))
-    assert recorded.group(1) == hashlib.sha256(inputs).hexdigest(), (
-        "kit/requirements.txt, lab-requirements.txt or requirements.lock changed since lab-requirements.lock "
-        "was made: run `make lock`"
+@pytest.mark.parametrize("lock, inputs", [(LAB_LOCK, LAB_INPUTS), (KIT_LOCK, (KIT_REQUIREMENTS,))], ids=["lab", "kit"])
+def test_derived_lock_was_made_from_its_inputs(lock, inputs):
+    """The locks `make lock` resolves with requirements.lock as a constraint record the hash of their inputs."""
+    recorded = re.search(r"^# inputs sha256: ([0-9a-f]{64})$", lock.read_text(encoding="utf-8"), re.M)
+    assert recorded, f"{lock.name} has no hash of its inputs: run `make lock`"
+    assert recorded.group(1) == hashlib.sha256(b"".join(p.read_bytes() for p in (*inputs, LOCK))).hexdigest(), (
+        f"{', '.join(p.name for p in inputs)} or requirements.lock changed since {lock.name} was made: run `make lock`"
     )
 
 
@@ -137,20 +140,6 @@ def test_lab_lock_pins_every_kit_and_lab_requirement_with_hashes_at_the_books_ve
     assert all(hashes for _, _, hashes in lab.values())
     left_out = re.search(r"^LOCK_LEFT_OUT := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
     assert not set(left_out) & set(lab)
-
-
-# The notebook kit's lock (the Makefile's KIT_LOCK), which readers install with pip
-KIT_REQUIREMENTS = ROOT / "kit" / "requirements.txt"
-KIT_LOCK = ROOT / "kit" / "requirements.lock"
-
-
-def test_kit_lock_was_made_from_these_inputs():
-    recorded = re.search(r"^# inputs sha256: ([0-9a-f]{64})$", KIT_LOCK.read_text(encoding="utf-8"), re.M)
-    assert recorded, "kit/requirements.lock has no hash of its inputs: run `make lock`"
-    inputs = KIT_REQUIREMENTS.read_bytes() + LOCK.read_bytes()
-    assert recorded.group(1) == hashlib.sha256(inputs).hexdigest(), (
-        "kit/requirements.txt or requirements.lock changed since kit/requirements.lock was made: run `make lock`"
-    )
 
 
 def test_kit_lock_pins_every_package_pip_needs_with_hashes_at_the_books_versions():
