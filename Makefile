@@ -37,7 +37,7 @@ FULL_BUILD = $(shell [ -f $(BUILD_OK) ] && [ $(BUILD_OK) -nt _toc.yml ] && [ $(B
 # book` runs the build. Computed before the build, so an edit made while it runs counts as a change.
 BUILD_STATE := _build/build-inputs.sha256
 BOOK_STATE   = git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
-  { git ls-files -z --cached --others --exclude-standard; printf '%s\0' $(INSTALLED) $(WHEEL_STAMP) _build/vendor/*/*.json; } \
+  { git ls-files -z --cached --others --exclude-standard; printf '%s\0' $(INSTALLED) $(WHEEL_STAMP) _build/vendor/*/*.json _build/vendor/static/*/*.json; } \
   | xargs -0 -r stat --format='%n %s %.9Y' 2>&1 | sha256sum | cut -c1-64
 # The direct requirements' hash, recorded in requirements.lock by `make lock`.
 REQUIREMENTS_HASH = $(shell sha256sum requirements.txt | cut -c1-64)

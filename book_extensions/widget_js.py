@@ -2,11 +2,14 @@
 
 By default myst-nb makes widget pages load require.js and the ipywidgets HTML
 manager from CDNs. `tools/vendor_js.py` fetches both from the npm registry
-(pinned, hash-checked) into `_build/vendor/ipywidgets/`; this extension adds that
-folder to the HTML builder's static files, so they land in
+(pinned, hash-checked) into `_build/vendor/static/ipywidgets/`; this extension adds
+`_build/vendor/static/` to the HTML builder's static files, so they land in
 `_build/html/_static/ipywidgets/`, where `nb_ipywidgets_js` in `_config.yml`
 points the widget pages. Our RequireJS configuration sits beside them in
-`_static/ipywidgets/require-config.js`.
+`_static/ipywidgets/require-config.js`. Only that folder of `_build/vendor/` is served as
+static files: the rest (Pyodide for the in-browser site, which lite.py links into `lite/`;
+the map boundaries the kernels read) is not for the pages, and Sphinx would copy all 60 MB
+of it into `_static/` on every clean build.
 
 Jupyter Book adds a <script> on *every* page for each .js file under the static
 paths (jupyter_book/config.py): the vendor folder is therefore added here, once
@@ -19,7 +22,7 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
-VENDOR_DIR = Path("_build", "vendor")
+VENDOR_DIR = Path("_build", "vendor", "static")  # the vendored files the pages load
 WIDGET_DIR = "ipywidgets"
 VENDORED_JS = ("require.js", "embed-amd.js")
 

@@ -22,7 +22,7 @@ def test_every_module_of_the_package_is_set_up_and_described():
 
 def test_one_setup_connects_every_job(fixture_book):
     conf = 'project = "Tiny book"\nextensions = ["book_extensions"]\nexclude_patterns = ["_build"]\n'
-    vendor = {f"_build/vendor/ipywidgets/{name}": "" for name in ("require.js", "embed-amd.js")}
+    vendor = {f"_build/vendor/static/ipywidgets/{name}": "" for name in ("require.js", "embed-amd.js")}
     app = fixture_book(
         conf,
         {

@@ -4,8 +4,9 @@ By default myst-nb makes every page with a widget load require.js and the
 ipywidgets HTML manager from CDNs (cdnjs, jsdelivr). This script gets both from
 the npm registry instead, at pinned versions checked against pinned sha512
 integrity hashes, and copies the few files a browser needs into
-`_build/vendor/ipywidgets/`. `book_extensions/widget_js.py` adds that folder to
-Sphinx's static files (beside our `_static/ipywidgets/require-config.js`), and
+`_build/vendor/static/ipywidgets/`. `book_extensions/widget_js.py` adds
+`_build/vendor/static/` (only what the site's pages load) to Sphinx's static
+files (beside our `_static/ipywidgets/require-config.js`), and
 `nb_ipywidgets_js` in `_config.yml` names the files.
 
 The html-manager version is the one released with ipywidgets 8.1.9
@@ -28,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LICENSES = Path(__file__).resolve().parent / "vendor-licenses"
-DEFAULT_OUT = ROOT / "_build" / "vendor" / "ipywidgets"
+DEFAULT_OUT = ROOT / "_build" / "vendor" / "static" / "ipywidgets"
 
 # name, version, sha512 integrity of the npm tarball, {file in tarball: file in OUT},
 # licence text (committed in tools/vendor-licenses/ because neither tarball carries one).
