@@ -86,7 +86,9 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
                   "cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
                   "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
                   "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
-                  "widgets_loaded": "ipywidgets" in sys.modules}))
+                  "widgets_loaded": "ipywidgets" in sys.modules,
+                  "debugpy": __import__("ipykernel.debugger").debugger._is_debugpy_available,
+                  "pydevd_env": os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION")}))
 """
 
 
@@ -143,6 +145,10 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     assert forked["pandas_options"] == usual["pandas_options"]
     assert forked["rcparams"] == usual["rcparams"] and forked["backend"] == usual["backend"]
     assert forked["numpy"] == usual["numpy"]
+    # the debugger imported ahead (debugpy), as available as in a kernel started as a process, and
+    # the variable that kept its import quiet gone again
+    assert forked["debugpy"] == usual["debugpy"]
+    assert forked["pydevd_env"] == usual["pydevd_env"] is None
     for said in (usual, forked):
         assert said["cwd"] == str(tmp_path)
         assert said["probe"] == "passed through"  # the environment jupyter_client gives the kernel
@@ -158,7 +164,9 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     # the inline backend draws the same figure, in the same formats
     assert [sorted(o.get("data", {})) for o in forked_figure] == [sorted(o.get("data", {})) for o in usual_figure]
     assert zygote.process.poll() is not None, "the zygote outlived the build"
-    assert "NOTE" not in capfd.readouterr().out  # ipykernel's note for kernels without a parent
+    printed = capfd.readouterr()
+    assert "NOTE" not in printed.out  # ipykernel's note for kernels without a parent
+    assert "Debugger warning" not in printed.err  # debugpy's note on frozen modules, imported in the zygote
 
 
 def test_kernel_starts_as_a_process_when_the_zygote_is_gone(tmp_path):
