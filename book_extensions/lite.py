@@ -49,7 +49,7 @@ import nbformat
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import background, edition, reader_notebooks
+from . import background, edition, parallel_execution, reader_notebooks
 from .notebook_kit import wheel_path
 from .reader_notebooks import KIT_NOTE_TAG, notebook_pages
 
@@ -323,12 +323,12 @@ class Paths:
         return json.loads(self.stamp.read_text()) if self.stamp.is_file() and self.site.is_dir() else {}
 
 
-def start_lite_setup(app, env, docnames):
-    """When the site's make-up changed and pages are about to be read: its clean build, without
-    notebooks, started in the background. The chapters have run by now (parallel_execution), and
-    Sphinx reads and writes the pages on one core, so it takes the other; the notebooks are added
-    at the end (build_lite). Its log is _build/lite/build.log."""
-    if app.builder.format != "html" or not docnames:
+def start_lite_setup(app):
+    """When the site's make-up changed: its clean build, without notebooks, started in the background
+    (once a build). It runs on the core the chapters leave free as their execution ends
+    (parallel_execution's LAST_STARTED), then beside Sphinx, which reads and writes the pages on one
+    core; the notebooks are added at the end (update_site). Its log is _build/lite/build.log."""
+    if app.builder.format != "html" or hasattr(app, "_lite_setup"):
         return
     paths = Paths(app)
     if paths.built().get("setup") == paths.setup:
@@ -341,6 +341,12 @@ def start_lite_setup(app, env, docnames):
         lite_build_command(paths.work), cwd=paths.work / "src", stdout=log, stderr=subprocess.STDOUT
     )
     app._lite_setup = (paths.setup, process, log)
+
+
+def start_lite_setup_before_reading(app, env, docnames):
+    """The clean build started before pages are read, when no chapter executed (then LAST_STARTED is not emitted)."""
+    if docnames:
+        start_lite_setup(app)
 
 
 def wait_for_lite_setup(app, paths):
@@ -360,11 +366,11 @@ def update_site(app, paths):
     (started in the background while Sphinx read the pages, when it had pages to read). It writes
     nothing into the HTML output, which build_lite links it into once Sphinx is done with it.
     Returns (the notebooks' digest, what was done, how many notebooks)."""
-    cleaned = hasattr(app, "_lite_setup")
-    if cleaned:
-        wait_for_lite_setup(app, paths)
     notebooks = notebook_sources(chapter_notebooks(Path(app.confdir), app.config.lite_notebooks))
     contents = contents_digest(notebooks)
+    cleaned = hasattr(app, "_lite_setup")
+    if cleaned:  # made meanwhile
+        wait_for_lite_setup(app, paths)
     built = paths.built()
     if built == {"setup": paths.setup, "contents": contents} and paths.output.is_dir():
         return contents, "unchanged, kept", len(notebooks)
@@ -440,8 +446,9 @@ def setup(app):
     # The folder of notebooks the lite site offers, one per page (pages/<name>.ipynb as chapters/<name>).
     # The readers' notebooks (reader_notebooks.py writes them once the pages are read, priority 500).
     app.add_config_value("lite_notebooks", str(Path("_build", "html", "_sources", "chapters")), "env")
-    # after parallel_execution has run the chapters (priority 500), before Sphinx reads the pages
-    app.connect("env-before-read-docs", start_lite_setup, priority=900)
+    # as the chapters' execution ends (parallel_execution); or, when none ran, before Sphinx reads the pages
+    app.connect(parallel_execution.LAST_STARTED, start_lite_setup)
+    app.connect("env-before-read-docs", start_lite_setup_before_reading, priority=900)
     # once reader_notebooks (priority 500) has written the notebooks, as the pages are written
     app.connect("env-check-consistency", start_site_update, priority=700)
     app.connect("build-finished", build_lite, priority=700)

@@ -248,15 +248,20 @@ async def execute(notebook, path, nb_config, kernel_manager_class=None, core=Non
     return time.perf_counter() - start - waited, None
 
 
-async def execute_all(jobs, n, kernel_manager_class=None, ready=None):
+async def execute_all(jobs, n, kernel_manager_class=None, ready=None, all_started=None):
     """Run the jobs' notebooks, n at a time, none before `ready` is done; yield (job, seconds, error) as each finishes.
 
     Up to n more kernels start meanwhile, so that a core that comes free finds the next
-    chapter's kernel ready."""
+    chapter's kernel ready. `all_started` (if given) is called once the last job's kernel is starting."""
     cores, kernels = asyncio.Semaphore(n), asyncio.Semaphore(2 * n)
+    waiting = len(jobs)
 
     async def one(job):
+        nonlocal waiting
         async with kernels:
+            waiting -= 1
+            if waiting == 0 and all_started:
+                all_started()
 
             def announce():
                 logger.info(f"Executing notebook ({n} at a time)", location=job["docname"])
@@ -349,7 +354,7 @@ def run_uncached(app, env, docnames, zygote):
     async def run():
         validated = asyncio.ensure_future(asyncio.to_thread(validate_data_once, app))
         manager = kernel_fork.kernel_manager_class(zygote) if zygote else None
-        async for job, seconds, error in execute_all(jobs, n, manager, validated):
+        async for job, seconds, error in execute_all(jobs, n, manager, validated, lambda: app.emit(LAST_STARTED)):
             await validated  # bad data stop the build here, with the loader's message
             if error is None:
                 record = cache_executed(cache, job, seconds)
@@ -363,6 +368,12 @@ def run_uncached(app, env, docnames, zygote):
                 )
 
     asyncio.run(run())
+
+
+# Emitted (with the application only) once the kernel of the last chapter to execute is starting: what is
+# left of the execution is at most two chapters a core, mostly waiting for kernels to answer, so a core
+# comes free from then on. lite.py starts its clean build there rather than after the last chapter.
+LAST_STARTED = "book-last-chapter-started"
 
 
 def cold_notebook_build(app):
@@ -390,6 +401,7 @@ def setup(app):
     # how the chapters run, not what they output: changing these rereads no page
     app.add_config_value("book_execution_workers", 0, "", [int])
     app.add_config_value("book_fork_kernels", True, "", [bool])
+    app.add_event(LAST_STARTED)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("build-finished", _close_early_zygote)
     # A cold build runs every chapter: its zygote starts now, on the core Sphinx leaves idle while it

@@ -222,6 +222,38 @@ def test_a_cold_build_starts_the_chapters_with_explorers_first():
 
 
 @pytest.mark.fast
+def test_the_last_chapter_started_event_comes_once_when_no_chapter_waits_for_a_kernel(monkeypatch):
+    """execute_all's `all_started`: once, as the last chapter's kernel starts (lite.py starts its clean build
+    then): not before, while chapters still wait for a kernel, and not after the chapters have finished."""
+    from book_extensions import parallel_execution
+
+    happened = []
+
+    async def execute(notebook, path, nb_config, kernel_manager_class, core, announce, ready):
+        happened.append(("kernel", path))
+        async with core:
+            await asyncio.sleep(0.01)
+        happened.append(("finished", path))
+        return 0.01, None
+
+    monkeypatch.setattr(parallel_execution, "execute", execute)
+    jobs = [{"docname": f"page{i}", "path": f"page{i}", "notebook": None, "nb_config": None} for i in range(7)]
+
+    async def run():
+        async for _ in parallel_execution.execute_all(jobs, 2, all_started=lambda: happened.append("all")):
+            pass
+
+    asyncio.run(run())
+    assert happened.count("all") == 1
+    before = happened[: happened.index("all")]
+    assert [e for e in before if e[0] == "kernel"] == [("kernel", f"page{i}") for i in range(6)]
+    assert happened[happened.index("all") + 1] == ("kernel", "page6")  # the last kernel, right after
+    # at most 2 chapters a core (kernels start ahead of a free core) were left to finish, and some were
+    finished = sum(e[0] == "finished" for e in before)
+    assert len(jobs) - 2 * 2 <= finished < len(jobs)
+
+
+@pytest.mark.fast
 def test_a_chapter_run_before_is_placed_by_its_last_time():
     """Chapters never run first (in drawing order), then the others, longest latest run first."""
     from book_extensions import parallel_execution
