@@ -6,7 +6,7 @@ chapters' own package, afghan_relations, and on the data).
 
 - cell_ids: notebook cell ids that are the same in every build
 - execution_inputs: each chapter's execution cache keyed on the data and code it uses
-- parallel_execution: the chapters the cache lacks executed in parallel before Sphinx reads;
+- parallel_execution: the chapters the cache lacks executed in parallel while Sphinx reads;
   the data validated once per build
 - kernel_fork: (used by parallel_execution, no setup of its own) kernels forked from a process
   that has imported the chapters' libraries once

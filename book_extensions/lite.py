@@ -343,12 +343,6 @@ def start_lite_setup(app):
     app._lite_setup = (paths.setup, process, log)
 
 
-def start_lite_setup_before_reading(app, env, docnames):
-    """The clean build started before pages are read, when no chapter executed (then LAST_STARTED is not emitted)."""
-    if docnames:
-        start_lite_setup(app)
-
-
 def wait_for_lite_setup(app, paths):
     """The background build's outcome, recorded as a site of that make-up without notebooks."""
     setup, process, log = app._lite_setup
@@ -446,9 +440,8 @@ def setup(app):
     # The folder of notebooks the lite site offers, one per page (pages/<name>.ipynb as chapters/<name>).
     # The readers' notebooks (reader_notebooks.py writes them once the pages are read, priority 500).
     app.add_config_value("lite_notebooks", str(Path("_build", "html", "_sources", "chapters")), "env")
-    # as the chapters' execution ends (parallel_execution); or, when none ran, before Sphinx reads the pages
+    # as the chapters' execution ends (parallel_execution); or, when none runs, before Sphinx reads the pages
     app.connect(parallel_execution.LAST_STARTED, start_lite_setup)
-    app.connect("env-before-read-docs", start_lite_setup_before_reading, priority=900)
     # once reader_notebooks (priority 500) has written the notebooks, as the pages are written
     app.connect("env-check-consistency", start_site_update, priority=700)
     app.connect("build-finished", build_lite, priority=700)

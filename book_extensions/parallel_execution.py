@@ -1,4 +1,4 @@
-"""Execute the chapters the execution cache lacks in parallel, one kernel per core, before Sphinx reads them.
+"""Execute the chapters the execution cache lacks in parallel, one kernel per core, while Sphinx reads the pages.
 
 myst-nb (`execute_notebooks: cache`) executes a chapter while Sphinx reads its page,
 so the chapters run one after another and most of a cold build is kernels starting
@@ -14,7 +14,11 @@ has listed the pages it will read (`env-before-read-docs`), this hook:
    jupyter-cache's own hash, and keeps the ones not there;
 3. executes those concurrently with nbclient (the client myst-nb and jupyter-cache
    use), at most one kernel per core, longest first, in the same working directory
-   and with the same timeout and error settings as myst-nb;
+   and with the same timeout and error settings as myst-nb, in a thread of its own
+   (`Execution`), and returns: Sphinx reads the pages meanwhile, those of chapters that
+   need not run first, then the others in the order their chapters started
+   (`reading_order`), each page waiting until its chapter is cached (`source-read`), so
+   the reading, in this process, overlaps the execution in the kernels';
 4. stores each executed notebook as myst-nb does (project record, then cache bundle
    with its execution time).
 
@@ -25,7 +29,8 @@ always did. jupyter-cache's own parallel executor is not used because it reads t
 notebooks from disk, without the inputs comment, so its cache keys would never match.
 
 The data are validated once here, not in every kernel, while the first kernels start; no cell
-runs before they have passed (see `validate_data_once`). A cold build, whose every chapter runs,
+runs before they have passed (see `validate_data_once`), and bad data stop the build at the first
+page that waits. A cold build, whose every chapter runs,
 starts the kernels' zygote while Sphinx is still setting up (`cold_notebook_build`).
 """
 
@@ -33,7 +38,9 @@ import asyncio
 import contextlib
 import os
 import re
+import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
 
@@ -321,40 +328,115 @@ def _on_env_before_read_docs(app, env, docnames):
     if early and not (chapters and forked_kernels(app)):
         early.close()
         early = None
-    if not chapters:
+    execution = None
+    if chapters:
+        # Unless started early, the zygote imports pandas and matplotlib (half a second) on the other core
+        # while this process looks the chapters up in the cache; it is closed unused if none must run.
+        zygote = (early or kernel_fork.Zygote()) if forked_kernels(app) else None
+        try:
+            execution = start_uncached(app, env, docnames, zygote)
+        finally:
+            if zygote and execution is None:
+                zygote.close()
+    if execution is None:
+        if docnames:
+            app.emit(LAST_STARTED)  # no chapter to start
         return
-    # Unless started early, the zygote imports pandas and matplotlib (half a second) on the other core
-    # while this process looks the chapters up in the cache; it is closed unused if none must run.
-    zygote = (early or kernel_fork.Zygote()) if forked_kernels(app) else None
-    try:
-        run_uncached(app, env, docnames, zygote)
-    finally:
-        if zygote:
-            zygote.close()
+    app._book_execution = execution
+    docnames[:] = reading_order(docnames, execution.jobs)  # Sphinx reads them in this list's order
 
 
-def run_uncached(app, env, docnames, zygote):
-    """Execute the chapters the cache lacks (kernels from the zygote, if any), the data validated meanwhile.
+def reading_order(docnames, jobs):
+    """The pages whose chapter is cached, as Sphinx listed them, then the others in the order their
+    chapters start (`jobs`, longest_first's order), which is about the order they finish in. Sphinx's
+    output does not depend on the order it reads pages in (it reads them in parallel where it can)."""
+    started = [job["docname"] for job in jobs]
+    return [d for d in docnames if d not in started] + [d for d in started if d in docnames]
 
-    The data are validated in a thread while the first kernels start (mostly waiting for their
-    replies): no kernel runs a cell before the data have passed, and a failure stops the build
-    before any notebook is cached. With nothing to execute they are validated all the same."""
+
+def start_uncached(app, env, docnames, zygote):
+    """The chapters the cache lacks, executing (an Execution; kernels from the zygote, if any), or None
+    when there are none (the data are validated all the same)."""
     from jupyter_cache import get_cache
 
-    cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    cache_path = env.mystnb_config.execution_cache_path or ".jupyter_cache"
+    cache = get_cache(cache_path)
     jobs = uncached_notebooks(app, env, docnames, cache)
     if not jobs:
         validate_data_once(app)
-        return
+        return None
     jobs = longest_first(jobs, cache)
     n = min(workers(app), len(jobs))
-    logger.info(f"Executing {len(jobs)} notebooks, {n} at a time, before reading")
+    logger.info(f"Executing {len(jobs)} notebooks, {n} at a time, while the pages are read")
     trust_validated_data()
+    return Execution(app, jobs, n, zygote, cache_path)
 
-    async def run():
+
+class Execution:
+    """The chapters executing in a thread of their own while Sphinx reads the pages.
+
+    Sphinx reads the pages whose chapter is cached first, then the others in the order their
+    chapters started; each page waits, before it is parsed (`source-read`), until its chapter is
+    executed and cached (`wait`), so myst-nb finds it in the cache as before. Reading, in this
+    process, so overlaps the execution, in the kernels' processes: the pages read while the last
+    chapters run, not after. The data are validated in a thread while the first kernels start
+    (mostly waiting for their replies): no kernel runs a cell before the data have passed, and a
+    failure stops the build, at the first page that waits, before any notebook is cached.
+    """
+
+    def __init__(self, app, jobs, n, zygote, cache_path):
+        self.app, self.jobs, self.n, self.zygote, self.cache_path = app, jobs, n, zygote, cache_path
+        self.cached = {job["docname"]: Future() for job in jobs}  # set once the chapter is in the cache
+        self.loop = self.task = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="chapters")
+        self.thread.start()
+
+    def wait(self, docname):
+        """Once the page's chapter is cached (at once, if it did not run here); raises what stopped the execution."""
+        if docname in self.cached:
+            self.cached[docname].result()
+
+    def finish(self):
+        """The thread ended; raises what stopped the execution, if no page has."""
+        self.thread.join()
+        for future in self.cached.values():
+            future.result()
+
+    def cancel(self):
+        """Stop the execution (the build failed elsewhere) and wait for the thread."""
+        self.stopping.set()  # before reading the task: the thread sets the task before it checks this
+        loop, task = self.loop, self.task
+        if loop is not None and task is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed already
+                loop.call_soon_threadsafe(task.cancel)
+        self.thread.join()
+
+    def _run(self):
+        try:
+            with asyncio.Runner() as runner:
+                self.loop = runner.get_loop()
+                runner.run(self._execute())
+        except BaseException as error:
+            for future in self.cached.values():
+                if not future.done():
+                    future.set_exception(error)
+        finally:
+            if self.zygote:
+                self.zygote.close()
+
+    async def _execute(self):
+        from jupyter_cache import get_cache
+
+        self.task = asyncio.current_task()
+        if self.stopping.is_set():
+            raise asyncio.CancelledError
+        cache = get_cache(self.cache_path)  # this thread's own connection to the cache's database
+        app = self.app
         validated = asyncio.ensure_future(asyncio.to_thread(validate_data_once, app))
-        manager = kernel_fork.kernel_manager_class(zygote) if zygote else None
-        async for job, seconds, error in execute_all(jobs, n, manager, validated, lambda: app.emit(LAST_STARTED)):
+        manager = kernel_fork.kernel_manager_class(self.zygote) if self.zygote else None
+        started = lambda: app.emit(LAST_STARTED)  # noqa: E731
+        async for job, seconds, error in execute_all(self.jobs, self.n, manager, validated, started):
             await validated  # bad data stop the build here, with the loader's message
             if error is None:
                 record = cache_executed(cache, job, seconds)
@@ -366,13 +448,25 @@ def run_uncached(app, env, docnames, zygote):
                     f"Executing notebook failed ({type(error).__name__}); it runs again while read",
                     location=job["docname"],
                 )
+            self.cached[job["docname"]].set_result(None)
 
-    asyncio.run(run())
+
+def _wait_for_chapter(app, docname, source):
+    execution = app.__dict__.get("_book_execution")
+    if execution is not None:
+        execution.wait(docname)
+
+
+def _finish_execution(app, env):
+    execution = app.__dict__.pop("_book_execution", None)
+    if execution is not None:
+        execution.finish()
 
 
 # Emitted (with the application only) once the kernel of the last chapter to execute is starting: what is
 # left of the execution is at most two chapters a core, mostly waiting for kernels to answer, so a core
 # comes free from then on. lite.py starts its clean build there rather than after the last chapter.
+# When pages are read but no chapter executes, it is emitted before they are read.
 LAST_STARTED = "book-last-chapter-started"
 
 
@@ -390,10 +484,13 @@ def cold_notebook_build(app):
     )
 
 
-def _close_early_zygote(app, exception):
+def _end_of_build(app, exception):
     zygote = app.__dict__.pop("_book_zygote", None)  # a build that listed no pages to read
     if zygote:
         zygote.close()
+    execution = app.__dict__.pop("_book_execution", None)  # a build that failed while chapters ran
+    if execution is not None:
+        execution.cancel()
 
 
 def setup(app):
@@ -403,7 +500,9 @@ def setup(app):
     app.add_config_value("book_fork_kernels", True, "", [bool])
     app.add_event(LAST_STARTED)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
-    app.connect("build-finished", _close_early_zygote)
+    app.connect("source-read", _wait_for_chapter, priority=100)  # before any handler reads the page
+    app.connect("env-updated", _finish_execution)
+    app.connect("build-finished", _end_of_build)
     # A cold build runs every chapter: its zygote starts now, on the core Sphinx leaves idle while it
     # sets itself up, rather than once the pages are listed (then a third of a second was spent
     # waiting for its imports before the first kernel could start).

@@ -321,3 +321,125 @@ def test_shared_text_metrics_measure_a_text_once_until_a_setting_it_depends_on_c
     with matplotlib.rc_context({"font.sans-serif": ["DejaVu Serif"]}):
         measure(RendererAgg(100, 100, 72), "1979", font, False, 72)
     assert len(calls) == 3  # the generic family names another font
+
+
+# Sphinx reads the pages while the chapters execute in a thread (parallel_execution.Execution): each page
+# waits until its chapter is cached. The kernels are replaced here by a schedule of chapters finishing.
+
+
+class _Zygote:
+    closed = False
+
+    def close(self):
+        self.closed = True
+
+
+class _App:
+    def __init__(self):
+        self.emitted = []
+
+    def emit(self, event):
+        self.emitted.append(event)
+
+
+def _execution(monkeypatch, tmp_path, finishing, validate=lambda app: None, ready=None):
+    """An Execution whose chapters (`finishing`, docnames) finish in that order once `ready` (an Event) is set."""
+    import threading
+
+    from book_extensions import parallel_execution
+
+    ready = ready or threading.Event()
+    jobs = [{"docname": d} for d in finishing]
+
+    async def execute_all(jobs, n, manager, validated, all_started):
+        all_started()
+        while not ready.is_set():
+            await asyncio.sleep(0.005)
+        for job in jobs:
+            yield job, 0.1, None
+
+    monkeypatch.setattr(parallel_execution, "execute_all", execute_all)
+    monkeypatch.setattr(parallel_execution, "validate_data_once", validate)
+    monkeypatch.setattr(parallel_execution, "cache_executed", lambda cache, job, seconds: type("R", (), {"pk": 1}))
+    zygote = _Zygote()
+    app = _App()
+    return parallel_execution.Execution(app, jobs, 2, zygote, str(tmp_path / "cache")), app, zygote, ready
+
+
+@pytest.mark.fast
+def test_pages_are_read_cached_first_then_in_the_order_their_chapters_start():
+    from book_extensions import parallel_execution
+
+    docnames = ["a", "b", "c", "d", "e"]
+    jobs = [{"docname": "d"}, {"docname": "b"}, {"docname": "e"}]
+    assert parallel_execution.reading_order(docnames, jobs) == ["a", "c", "d", "b", "e"]
+
+
+@pytest.mark.fast
+def test_a_page_waits_until_its_chapter_is_cached(monkeypatch, tmp_path):
+    import threading
+
+    from book_extensions import parallel_execution
+
+    execution, app, zygote, ready = _execution(monkeypatch, tmp_path, ["b", "a"])
+    execution.wait("not executed here")  # at once
+    waited = threading.Thread(target=execution.wait, args=("a",))
+    waited.start()
+    waited.join(0.2)
+    assert waited.is_alive()  # its chapter has not run yet
+    ready.set()
+    waited.join(5)
+    assert not waited.is_alive()
+    execution.finish()
+    assert zygote.closed and app.emitted == [parallel_execution.LAST_STARTED]
+
+
+@pytest.mark.fast
+def test_bad_data_stop_the_first_page_that_waits_with_the_loaders_message(monkeypatch, tmp_path):
+    from sphinx.errors import ExtensionError
+
+    def invalid(app):
+        raise ExtensionError("the data are not valid: data/events.csv, row 2, column 'date'")
+
+    execution, _, zygote, ready = _execution(monkeypatch, tmp_path, ["a", "b"], validate=invalid)
+    ready.set()
+    with pytest.raises(ExtensionError, match="row 2, column 'date'"):
+        execution.wait("b")
+    with pytest.raises(ExtensionError, match="row 2, column 'date'"):
+        execution.finish()
+    assert zygote.closed
+
+
+@pytest.mark.fast
+def test_a_build_that_fails_meanwhile_stops_the_chapters(monkeypatch, tmp_path):
+    import time
+
+    execution, _, zygote, _ = _execution(monkeypatch, tmp_path, ["a"])  # never ready: runs until stopped
+    time.sleep(0.05)
+    started = time.perf_counter()
+    execution.cancel()
+    assert time.perf_counter() - started < 2 and not execution.thread.is_alive() and zygote.closed
+
+
+@pytest.mark.fast
+def test_a_build_that_fails_at_once_stops_the_chapters_before_they_start(monkeypatch, tmp_path):
+    from book_extensions import parallel_execution
+
+    monkeypatch.setattr(parallel_execution.Execution, "_execute", _stopped_before_started(parallel_execution))
+    execution, _, zygote, _ = _execution(monkeypatch, tmp_path, ["a"])
+    execution.cancel()  # before the thread has its task
+    assert not execution.thread.is_alive() and zygote.closed
+    with pytest.raises(asyncio.CancelledError):
+        execution.finish()
+
+
+def _stopped_before_started(parallel_execution):
+    """Execution._execute as it is, started late: the build's failure comes before the thread's task exists."""
+    original = parallel_execution.Execution._execute
+
+    async def late(self):
+        while not self.stopping.is_set():
+            await asyncio.sleep(0.001)
+        return await original(self)
+
+    return late

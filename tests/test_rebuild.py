@@ -197,7 +197,7 @@ def normalised(text):
 
 def test_offline_cold_build_passes_without_network_warnings(book):
     assert book["executed"] == code_chapters(book["dir"]), "a cold build executes every chapter with code"
-    # ... all of them in parallel before Sphinx reads (book_extensions/parallel_execution.py), staged exactly
+    # ... all of them in parallel as Sphinx reads (book_extensions/parallel_execution.py), staged exactly
     # as myst-nb stages them: myst-nb then finds every one in the cache and executes none itself.
     assert set(PARALLEL_EXECUTED.findall(book["log"])) == book["executed"]
     assert set(MYST_NB_CACHED.findall(book["log"])) == book["executed"]

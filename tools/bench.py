@@ -568,7 +568,7 @@ def report(bench, runs, args, commit, dirty):
     lines += [
         "",
         f"Sum of the medians: {total:.1f} s, in a cold build of {cell(bench, 'cold')} s: the notebooks run"
-        " in parallel, one kernel per core, before Sphinx reads (book_extensions/parallel_execution.py),"
+        " in parallel, one kernel per core, while Sphinx reads (book_extensions/parallel_execution.py),"
         " so each one's time includes waiting for the core it shares.",
         "",
     ]
