@@ -36,6 +36,7 @@ starts the kernels' zygote while Sphinx is still setting up (`cold_notebook_buil
 
 import asyncio
 import contextlib
+import functools
 import os
 import re
 import threading
@@ -435,7 +436,7 @@ class Execution:
         app = self.app
         validated = asyncio.ensure_future(asyncio.to_thread(validate_data_once, app))
         manager = kernel_fork.kernel_manager_class(self.zygote) if self.zygote else None
-        started = lambda: app.emit(LAST_STARTED)  # noqa: E731
+        started = functools.partial(app.emit, LAST_STARTED)
         async for job, seconds, error in execute_all(self.jobs, self.n, manager, validated, started):
             await validated  # bad data stop the build here, with the loader's message
             if error is None:
