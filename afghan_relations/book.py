@@ -44,6 +44,7 @@ def _glue(name, bundle, metadata=None, shown=True):
 
 PHONE_SUFFIX = "-phone"
 SVG = "image/svg+xml"
+PNG = "image/png"
 PHONE_FORMAT = SVG  # the web page's, the only place the phone layout is shown
 
 
@@ -72,8 +73,17 @@ def glue_figure(name, figure, *args, **kwargs):
 
 
 def _glue_shown(name, figure):
-    """Show and store the figure (every format Jupyter is set to show), close it; its formats."""
-    bundle, metadata = format_display_data(figure)
+    """Show and store the figure (every format Jupyter is set to show), close it; its formats.
+
+    The PNG, which Jupyter shows of a notebook it does not trust yet (it shows no SVG there), is
+    drawn with the layout the SVG was drawn with, rather than laid out again: the same picture,
+    and one run of the figure's layout engine instead of two."""
+    bundle, metadata = format_display_data(figure, exclude={PNG})
+    if SVG in bundle:  # laid out (where Jupyter draws SVG at all)
+        figure.set_layout_engine("none")
+    png, png_metadata = format_display_data(figure, include={PNG})
+    bundle.update(png)
+    metadata.update(png_metadata)
     _glue(name, bundle, metadata)
     plt.close(figure)
     return bundle

@@ -130,3 +130,32 @@ def test_an_explorer_view_is_drawn_when_no_glued_figure_matches(monkeypatch):
         "Show", {"One": (partial(tiny_figure, "One"), "alt"), "Two": (lambda **kw: tiny_figure("Two", **kw), "alt")}
     )
     assert len(drawn) == 4  # print and phone, for a partial and for any other callable
+
+
+def test_a_glued_figure_is_laid_out_once_and_its_png_has_the_svgs_size(monkeypatch):
+    """book._glue_shown: the PNG keeps the layout the SVG was drawn with (one run of the layout engine)."""
+    import base64
+    import io
+    import re
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from PIL import Image
+
+    style.use_book_style()
+    shown = []
+    monkeypatch.setattr(book, "display", lambda bundle, **k: shown.append(bundle))
+    runs = []
+    original = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: runs.append(fig) or original(self, fig))
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([1830, 2030], [0, 40])
+    ax.set_title("Events per decade")
+    ax.set_ylabel("events")
+    book.glue_figure("fig-layout", fig)
+    (bundle,) = shown
+    assert len(runs) == 1
+    svg_width = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', bundle["image/svg+xml"]).group(1))
+    png = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    # the same box: points at 72 an inch, pixels at the figure's dpi (Jupyter's inline PNG), within a
+    # pixel or two of rounding
+    assert abs(png.width - svg_width / 72 * matplotlib.rcParams["figure.dpi"]) <= 2
