@@ -26,9 +26,8 @@ def is_afghan(actor_id):
 def decimal_year(dates):
     """Timestamps as fractional years (1959-07-02 -> 1959.5), NaN stays NaN."""
     dates = pd.to_datetime(pd.Series(dates))
-    start = pd.to_datetime(dates.dt.year.astype("Int64").astype(str) + "-01-01", format="%Y-%m-%d", errors="coerce")
     days_in_year = 365 + dates.dt.is_leap_year.astype(float)
-    return dates.dt.year + (dates - start).dt.days / days_in_year
+    return dates.dt.year + (dates.dt.day_of_year - 1) / days_in_year  # days since 1 January
 
 
 def midpoint_year(frame):
