@@ -164,9 +164,9 @@ def _import_kernel_debugger():
     default, and writes a warning about breakpoints to standard error. In a kernel that is the
     kernel's own stream before any cell has run, whose messages the notebook client ignores; here it
     would be the build's log. So it is imported with PYDEVD_DISABLE_FILE_VALIDATION set, which only
-    turns that warning into a debug message (pydevd_file_utils), and no message is written at all,
-    so debugpy's log is still unopened when a kernel starts, as in a kernel started as a process.
-    The variable is removed again: the kernels get the build's environment as it was."""
+    turns that warning into a debug message (pydevd_file_utils). No message is written, so debugpy's
+    log is not yet bound to the zygote's standard error: it opens on its first message, in a
+    kernel's own stream. The variable is removed again: the kernels get the build's environment."""
     import importlib
 
     had = os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION")

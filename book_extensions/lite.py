@@ -324,11 +324,11 @@ class Paths:
 
 
 def start_lite_setup(app):
-    """When the site's make-up changed: its clean build, without notebooks, started in the background
-    (once a build). It runs on the core the chapters leave free as their execution ends
-    (parallel_execution's LAST_STARTED), then beside Sphinx, which reads and writes the pages on one
+    """When the site's make-up changed: its clean build, without notebooks, started in the background.
+    It runs on the core the chapters leave free as their execution ends (parallel_execution's
+    LAST_STARTED, emitted once a build), then beside Sphinx, which reads and writes the pages on one
     core; the notebooks are added at the end (update_site). Its log is _build/lite/build.log."""
-    if app.builder.format != "html" or hasattr(app, "_lite_setup"):
+    if app.builder.format != "html":
         return
     paths = Paths(app)
     if paths.built().get("setup") == paths.setup:

@@ -30,8 +30,8 @@ notebooks from disk, without the inputs comment, so its cache keys would never m
 
 The data are validated once here, not in every kernel, while the first kernels start; no cell
 runs before they have passed (see `validate_data_once`), and bad data stop the build at the first
-page that waits. A cold build, whose every chapter runs,
-starts the kernels' zygote while Sphinx is still setting up (`cold_notebook_build`).
+page that waits. A cold build, whose every chapter runs, starts the kernels' zygote while Sphinx is
+still setting up (`cold_notebook_build`).
 """
 
 import asyncio
@@ -52,6 +52,12 @@ from sphinx.util.docutils import sphinx_domains
 from . import kernel_fork
 
 logger = logging.getLogger(__name__)
+
+# Emitted (with the application only) once the kernel of the last chapter to execute is starting: what is
+# left of the execution is at most two chapters a core, mostly waiting for kernels to answer, so a core
+# comes free from then on. lite.py starts its clean build there rather than after the last chapter.
+# When pages are read but no chapter executes, it is emitted before they are read.
+LAST_STARTED = "book-last-chapter-started"
 
 
 def workers(app):
@@ -462,13 +468,6 @@ def _finish_execution(app, env):
     execution = app.__dict__.pop("_book_execution", None)
     if execution is not None:
         execution.finish()
-
-
-# Emitted (with the application only) once the kernel of the last chapter to execute is starting: what is
-# left of the execution is at most two chapters a core, mostly waiting for kernels to answer, so a core
-# comes free from then on. lite.py starts its clean build there rather than after the last chapter.
-# When pages are read but no chapter executes, it is emitted before they are read.
-LAST_STARTED = "book-last-chapter-started"
 
 
 def cold_notebook_build(app):
