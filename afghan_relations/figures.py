@@ -11,6 +11,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axis import Axis
 from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -54,10 +55,24 @@ def _legible(fig, phone=False):
     for ax in fig.axes:
         for axis in ("x", "y"):
             ax.tick_params(axis=axis, which="both", labelsize=max(_tick_label_size(ax, axis), smallest))
-    for text in fig.findobj(Text):
+    for text in _texts(fig):
         if text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
     return fig
+
+
+def _texts(artist):
+    """Every Text in the artist's tree but the tick labels (tick_params sizes those, drawn or not).
+
+    As `artist.findobj(Text)`, without asking an axis for its ticks: that makes matplotlib place
+    and create them before the layout has sized the axes (a tenth of a figure's time)."""
+    if isinstance(artist, Axis):
+        yield from (artist.label, artist.offsetText)
+        return
+    if isinstance(artist, Text):
+        yield artist
+    for child in artist.get_children():
+        yield from _texts(child)
 
 
 def literal(text):
