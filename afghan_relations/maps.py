@@ -116,7 +116,13 @@ def _country_label_point(country, region):
     inside = np.zeros(len(grid), dtype=bool)
     for ring in country.rings:
         if _in_view(ring, region, margin=0):
-            inside |= MplPath(ring).contains_points(grid)
+            # only the grid points in the ring's bounding box can lie in it: the test's time goes
+            # with points times vertices, and most rings cover a corner of the view
+            (west, south), (east, north) = ring.min(axis=0), ring.max(axis=0)
+            boxed = np.flatnonzero(
+                (grid[:, 0] >= west) & (grid[:, 0] <= east) & (grid[:, 1] >= south) & (grid[:, 1] <= north)
+            )
+            inside[boxed] |= MplPath(ring).contains_points(grid[boxed])
     if not inside.any():
         return None
     points = grid[inside]
