@@ -503,8 +503,12 @@ def setup(app):
     app.connect("source-read", _wait_for_chapter, priority=100)  # before any handler reads the page
     app.connect("env-updated", _finish_execution)
     app.connect("build-finished", _end_of_build)
-    # A cold build runs every chapter: its zygote starts now, on the core Sphinx leaves idle while it
-    # sets itself up, rather than once the pages are listed (then a third of a second was spent
-    # waiting for its imports before the first kernel could start).
-    if cold_notebook_build(app):
+
+
+def start_zygote_early(app):
+    """A cold build runs every chapter: its zygote starts as the book's extensions are set up (the
+    package's setup calls this first), on the core Sphinx leaves idle while it sets itself up, rather
+    than once the pages are listed (then a third of a second was spent waiting for its imports
+    before the first kernel could start)."""
+    if cold_notebook_build(app) and "_book_zygote" not in app.__dict__:
         app._book_zygote = kernel_fork.Zygote()
