@@ -6,9 +6,10 @@ times, most of a cold build's CPU. Here one process (the "zygote", this file run
 script) imports those modules once, then forks a child for each kernel the build
 starts; the child sets the kernel's working directory and environment and runs
 ipykernel exactly as `python -m ipykernel_launcher -f CONNECTION_FILE` would, so the
-kernel is a fresh interpreter in every respect but the modules already in memory, and one
-cache: matplotlib measures each text once per kernel rather than once per figure saved
-(`share_text_metrics`), which changes no figure's bytes.
+kernel is a fresh interpreter in every respect but the modules already in memory, and two
+caches, which change no figure's bytes: matplotlib measures each text once per kernel rather
+than once per figure saved (`share_text_metrics`), and looks up each font's height metrics
+once rather than for every text it lays out (`share_font_heights`).
 
 Only modules without state tied to a running kernel are imported ahead: no
 afghan_relations (the chapters' own code is imported by each chapter, as always),
@@ -157,6 +158,92 @@ def _hashable(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+# matplotlib 3.11's Text._get_layout, where a renderer does not give a font's height metrics: what
+# share_font_heights computes once per font, size and dpi, and checks is still there (whitespace aside).
+FONT_HEIGHTS_SOURCE = """
+font = get_font(fontManager._find_fonts_by_props(self._fontproperties))
+possible = [
+    ('OS/2', 'sTypoLineGap', 'sTypoAscender', 'sTypoDescender'),
+    ('hhea', 'lineGap', 'ascent', 'descent')
+]
+for table_name, linegap_key, ascent_key, descent_key in possible:
+    table = font.get_sfnt_table(table_name)
+    if table is None:
+        continue
+    # Rescale to font size/DPI if the metrics were available.
+    fontsize = self._fontproperties.get_size_in_points()
+    units_per_em = font.get_sfnt_table('head')['unitsPerEm']
+    scale = 1 / units_per_em * fontsize * dpi / 72
+    line_gap = table[linegap_key] * scale
+    min_ascent = table[ascent_key] * scale
+    min_descent = -table[descent_key] * scale
+    break
+"""
+FONT_TABLES = [("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent")]
+
+
+def _font_heights(prop, dpi):
+    """(ascent, descent, line gap) in pixels of the font `prop` finds, as Text._get_layout computes them."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, linegap_key, ascent_key, descent_key in FONT_TABLES:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * dpi / 72  # the same operations in the same order: the same floats
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale
+    return None, None, None  # matplotlib then measures "lp"
+
+
+def share_font_heights():
+    """Find each font's height metrics once per kernel, not once per text laid out: True if installed.
+
+    For every text it lays out (each tick label, on each of the two or three passes a figure's
+    layout and saving make), matplotlib finds the font file for the text's properties, opens it
+    and reads its tables (`Text._get_layout`): a twentieth of a drawing chapter's CPU. The result
+    depends only on the font properties, the settings that choose the font, and the dpi. A
+    renderer may give these metrics itself (`_get_font_height_metrics`, which matplotlib's PDF and
+    PS renderers define); here the SVG and Agg renderers do, from a cache filled by the same
+    computation (FONT_HEIGHTS_SOURCE). An SVG renderer draws at 72 dpi, an Agg renderer at its
+    own dpi: the figure's whenever it lays text out. The figures come out byte for byte the same
+    (tests/test_execution.py). If a new matplotlib changes that code, nothing is installed.
+    """
+    import inspect
+
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.text import Text
+
+    def squeezed(text):
+        return "".join(text.split())
+
+    source = squeezed(inspect.getsource(Text._get_layout))
+    if (
+        squeezed(FONT_HEIGHTS_SOURCE) not in source
+        or "renderer._get_font_height_metrics(self._fontproperties)" not in source
+    ):
+        return False
+    if any(hasattr(renderer, "_get_font_height_metrics") for renderer in (RendererAgg, RendererSVG)):
+        return False
+    found = {}
+    names = TEXT_SETTINGS + ("font.family",)
+
+    def heights(dpi, prop):
+        settings = tuple(_hashable(dict.__getitem__(mpl.rcParams, name)) for name in names)
+        key = (dpi, prop.copy(), settings)  # a copy: a FontProperties' hash follows its state
+        if key not in found:
+            found[key] = _font_heights(prop, dpi)
+        return found[key]
+
+    RendererAgg._get_font_height_metrics = lambda self, prop: heights(self.dpi, prop)
+    RendererSVG._get_font_height_metrics = lambda self, prop: heights(72, prop)
+    return True
+
+
 def _import_kernel_debugger():
     """Import ipykernel's debugger (and debugpy) as every kernel does when it starts, without a warning.
 
@@ -276,6 +363,7 @@ def main():
     _import_kernel_debugger()
     _as_in_a_kernel(CHAPTER_MODULES)
     share_text_metrics()
+    share_font_heights()
     # What was imported lives as long as any kernel: out of the cyclic garbage collector's sight
     # (gc.freeze, as Python's documentation advises before fork), so that a kernel's collections
     # do not walk all of pandas and matplotlib again: 0.1-0.2 s of CPU in each drawing chapter.
@@ -386,6 +474,63 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
 
+# How long a client waits on IOPub for the kernel's reply to its kernel_info request to be
+# published, before it asks again (jupyter_client's own wait, on the same occasion).
+IOPUB_WAIT = 0.2
+
+
+def ready_client_class():
+    """jupyter_client's asynchronous client, but ready as soon as the kernel has answered.
+
+    jupyter_client's wait_for_ready asks for kernel_info until the reply comes and IOPub carries
+    a message, then reads IOPub until nothing has come for 0.2 s: every kernel's start ends with
+    that fifth of a second, and at the build's start both cores wait on it. This client reads IOPub
+    until the kernel's 'idle' for its own kernel_info request, the last message that request makes;
+    nothing of the start-up is left on IOPub then (and nbclient reads only what its own requests
+    make). It asks again if IOPub brought no such 'idle' within IOPUB_WAIT (a subscription made
+    after the kernel published, as jupyter_client allows for too)."""
+    import time
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout=None):
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                request = self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                answered = reply is not None and reply["msg_type"] == "kernel_info_reply"
+                if answered and await self._idle_after(request):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+        async def _idle_after(self, request):
+            """Whether IOPub brings the kernel's 'idle' for the request within IOPUB_WAIT."""
+            until = time.monotonic() + IOPUB_WAIT
+            while (left := until - time.monotonic()) > 0:
+                try:
+                    message = await self.iopub_channel.get_msg(timeout=left)
+                except Empty:
+                    return False
+                if (
+                    message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                    and message["parent_header"].get("msg_id") == request
+                ):
+                    return True
+            return False
+
+    return ReadyClient
+
+
 def kernel_manager_class(zygote):
     """A jupyter_client kernel manager whose kernels the zygote forks (jupyter_client is imported by the build only)."""
     import asyncio
@@ -393,6 +538,7 @@ def kernel_manager_class(zygote):
 
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
+    from traitlets import default
 
     class ForkProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd, **kwargs):
@@ -412,6 +558,10 @@ def kernel_manager_class(zygote):
             return self.connection_info
 
     class ForkKernelManager(AsyncKernelManager):
+        @default("client_factory")
+        def _client_factory_default(self):
+            return ready_client_class()
+
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())

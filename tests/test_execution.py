@@ -107,7 +107,9 @@ for title in ("Events per decade", "Treaties", "Events per decade"):
         fig.savefig(out, format=kind, bbox_inches="tight", metadata={"Date": None} if kind == "svg" else {})
         sums.append(hashlib.sha256(out.getvalue()).hexdigest())
     plt.close(fig)
-print(json.dumps({"sums": sums, "shared": matplotlib.text._get_text_metrics_with_cache.__name__ == "shared"}))
+from matplotlib.backends.backend_svg import RendererSVG
+print(json.dumps({"sums": sums, "shared": matplotlib.text._get_text_metrics_with_cache.__name__ == "shared",
+                  "heights": hasattr(RendererSVG, "_get_font_height_metrics")}))
 """
 
 
@@ -158,8 +160,10 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     assert forked["ppid"] == int(forked["parent"]) == zygote.process.pid
     # each watches its parent (ipykernel's ParentPollerUnix) and prints nothing to the build's log
     assert usual["parent_handle"] == int(usual["parent"]) and forked["parent_handle"] == forked["ppid"]
-    # text measured once per forked kernel, not once per figure saved, and every figure the same bytes
+    # text measured and fonts' heights looked up once per forked kernel, not once per figure saved,
+    # and every figure the same bytes
     assert forked["shared"] and not usual["shared"]
+    assert forked["heights"] and not usual["heights"]
     assert forked["sums"] == usual["sums"]
     # the inline backend draws the same figure, in the same formats
     assert [sorted(o.get("data", {})) for o in forked_figure] == [sorted(o.get("data", {})) for o in usual_figure]
@@ -321,6 +325,39 @@ def test_shared_text_metrics_measure_a_text_once_until_a_setting_it_depends_on_c
     with matplotlib.rc_context({"font.sans-serif": ["DejaVu Serif"]}):
         measure(RendererAgg(100, 100, 72), "1979", font, False, 72)
     assert len(calls) == 3  # the generic family names another font
+
+
+@pytest.mark.fast
+def test_shared_font_heights_are_matplotlibs_found_once_per_font_and_dpi(monkeypatch):
+    """kernel_fork.share_font_heights: texts laid out as without it, each font's tables read once per dpi."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    def extents(fig):
+        renderer = fig.canvas.get_renderer()
+        return [t.get_window_extent(renderer).bounds for t in fig.texts]
+
+    fig = plt.figure(dpi=110)
+    for i, size in enumerate((7.5, 9, 9, 12)):
+        fig.text(0.1, 0.2 * i, "Tajikistan 1992\nsecond line", fontsize=size)
+    before = extents(fig)
+    found = []
+    monkeypatch.setattr(
+        kernel_fork, "_font_heights", lambda prop, dpi, f=kernel_fork._font_heights: found.append(dpi) or f(prop, dpi)
+    )
+    try:
+        assert kernel_fork.share_font_heights()
+        assert not kernel_fork.share_font_heights()  # once installed, not again
+        assert extents(fig) == before  # the same floats, so the same figures' bytes
+        assert extents(fig) == before
+        assert found == [110.0, 110.0, 110.0]  # three sizes, one lookup each: the second pass found them all
+        fig.set_dpi(72)
+        extents(fig)
+        assert found[3:] == [72.0, 72.0, 72.0]  # another dpi, other pixels
+    finally:
+        del RendererAgg._get_font_height_metrics, RendererSVG._get_font_height_metrics
+        plt.close(fig)
 
 
 # Sphinx reads the pages while the chapters execute in a thread (parallel_execution.Execution): each page
