@@ -327,6 +327,54 @@ def test_shared_text_metrics_measure_a_text_once_until_a_setting_it_depends_on_c
     assert len(calls) == 3  # the generic family names another font
 
 
+class _Channel:
+    """A kernel client's channel holding the messages the test queued; Empty once they are read."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+
+        if not self.messages:
+            raise Empty
+        return self.messages.pop(0)
+
+
+def _status(state, parent):
+    return {"msg_type": "status", "content": {"execution_state": state}, "parent_header": {"msg_id": parent}}
+
+
+@pytest.mark.fast
+def test_a_forked_kernels_client_is_ready_once_its_kernel_info_is_answered_and_published():
+    """kernel_fork.ready_client_class: the client reads IOPub up to the 'idle' of its own kernel_info request,
+    leaving what follows; without that 'idle' (IOPub subscribed after the kernel published it) it asks again."""
+    reply = {"msg_type": "kernel_info_reply", "content": {"protocol_version": "5.3"}, "parent_header": {}}
+    shell, iopub = _Channel([]), _Channel([{"msg_type": "iopub_welcome", "content": {}, "parent_header": {}}])
+    published = {  # what the kernel publishes on IOPub as it answers each request, as the client sees it
+        "first": [],  # lost: not subscribed yet
+        "second": [_status("busy", "second"), _status("idle", "second"), _status("busy", "a cell's")],
+    }
+    asked = []
+
+    class Client(kernel_fork.ready_client_class()):
+        shell_channel, iopub_channel = shell, iopub
+
+        def kernel_info(self):
+            request = ["first", "second"][len(asked)]
+            asked.append(request)
+            shell.messages.append(reply)
+            iopub.messages.extend(published[request])
+            return request
+
+        async def _async_is_alive(self):
+            return True
+
+    asyncio.run(Client().wait_for_ready(timeout=5))
+    assert asked == ["first", "second"]
+    assert shell.messages == [] and iopub.messages == [_status("busy", "a cell's")]  # not the start-up's: nbclient's
+
+
 @pytest.mark.fast
 def test_shared_font_heights_are_matplotlibs_found_once_per_font_and_dpi(monkeypatch):
     """kernel_fork.share_font_heights: texts laid out as without it, each font's tables read once per dpi."""
