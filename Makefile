@@ -115,8 +115,9 @@ lock: | $(UV)
 
 # Widget JavaScript and the maps' boundaries (Natural Earth) from the npm registry, and the
 # in-browser Jupyter's Pyodide, wheels and extensions, pinned by version and hash, so that
-# building and reading need no network (quick when done).
-vendor: | $(PY)
+# building and reading need no network (quick when done); JupyterLite's application, from the
+# installed jupyterlite-core, repacked for a fast lite build.
+vendor: $(INSTALLED)
 	$(PY) tools/vendor_js.py
 	$(PY) tools/vendor_boundaries.py
 	$(PY) tools/vendor_pyodide.py

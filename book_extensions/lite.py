@@ -59,6 +59,7 @@ VENDOR = Path("_build", "vendor", "lite")  # tools/vendor_pyodide.py writes it
 WORK = Path("_build", "lite")  # the lite build's sources, its log and the digest of its inputs
 OUTPUT = "lite"  # under the HTML output
 CONTENTS = "files"  # the lite build's folder of notebooks (LiteBuildConfig contents)
+APP_FOLDER = "app"  # under VENDOR: JupyterLite's application archive (LiteBuildConfig app_archive)
 PYODIDE_URL = "./static/pyodide/pyodide.js"  # the site's own Pyodide (the kernel's pyodideUrl)
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 PACKAGE = "afghan_relations"
@@ -124,10 +125,21 @@ def release_epoch(confdir):
     return int(datetime(released.year, released.month, released.day, tzinfo=UTC).timestamp())
 
 
+def app_archive(vendor):
+    """JupyterLite's application archive, as tools/vendor_pyodide.py repacked it (gzip without compression)."""
+    archives = sorted((vendor / APP_FOLDER).glob("jupyterlite-app-*.tgz"))
+    if len(archives) != 1:
+        raise ExtensionError(
+            f"{vendor / APP_FOLDER}: expected one JupyterLite app archive: run `python tools/vendor_pyodide.py`"
+        )
+    return archives[0]
+
+
 def lite_config(vendor, wheel, output, epoch):
     """jupyter_lite_config.json: only our extensions and wheels, nothing from sys.prefix."""
     return {
         "LiteBuildConfig": {
+            "app_archive": str(app_archive(vendor)),
             "source_date_epoch": epoch,
             "apps": APPS,
             "contents": [CONTENTS],

@@ -105,6 +105,33 @@ def test_carrier_files_are_taken_only_when_their_sha256_is_the_locks(tmp_path):
         vendor_pyodide.take_from_carrier(_carrier(tmp_path, {"numpy.whl": good}), closure, out)
 
 
+def test_the_app_archive_is_repacked_with_the_same_tar_and_no_compression(tmp_path):
+    """JupyterLite's application archive, vendored as the same tar stream in a gzip that stores it (fast
+    to read, three times a lite build), the same bytes every time."""
+    import gzip
+    import io
+    import tarfile
+
+    original = tmp_path / "jupyterlite-app-9.9.9.tgz"
+    with tarfile.open(original, "w:gz") as tar:
+        files = {"package/package.json": b'{"jupyterlite": {"apps": ["lab"]}}', "package/a.js": b"x" * 5000}
+        for name, text in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
+    provenance = vendor_pyodide.uncompressed_app(original, tmp_path / "app")
+    repacked = tmp_path / "app" / original.name
+    first = repacked.read_bytes()
+    assert gzip.decompress(first) == gzip.decompress(original.read_bytes())
+    assert len(first) > len(gzip.decompress(first))  # stored, not compressed
+    assert vendor_pyodide.uncompressed_app(original, tmp_path / "app") == provenance
+    assert repacked.read_bytes() == first
+    (entry,) = provenance.values()
+    assert list(provenance) == ["app/jupyterlite-app-9.9.9.tgz"]
+    assert entry["sha256"] == hashlib.sha256(first).hexdigest()
+    assert hashlib.sha256(original.read_bytes()).hexdigest() in entry["source"]
+
+
 @pytest.mark.skipif(not (VENDOR / "PROVENANCE.json").is_file(), reason="run `make book` (tools/vendor_pyodide.py)")
 def test_every_vendored_file_has_its_recorded_sha256_and_source():
     provenance = json.loads((VENDOR / "PROVENANCE.json").read_text())
@@ -120,6 +147,11 @@ def test_every_vendored_file_has_its_recorded_sha256_and_source():
     versions = {name: lock["packages"][name]["version"] for name in ("numpy", "pandas", "matplotlib")}
     assert versions == {"numpy": "2.0.2", "pandas": "2.2.3", "matplotlib": "3.8.4"}
     assert provenance["pyodide/pyodide.asm.wasm"]["source"].startswith("npm pyodide@0.27.7")
+    # JupyterLite's application: the installed jupyterlite-core's, which the lite build is told to use
+    app = vendor_pyodide.installed_app_archive()
+    assert f"sha256 {hashlib.sha256(app.read_bytes()).hexdigest()}" in provenance[f"app/{app.name}"]["source"]
+    config = lite.lite_config(VENDOR, Path("w.whl"), Path("out"), 0)["LiteBuildConfig"]
+    assert config["app_archive"] == str(VENDOR / "app" / app.name)
 
 
 # --- when the lite site is built again ---
