@@ -85,6 +85,7 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
                   "backend": matplotlib.get_backend(), "numpy": repr(numpy.get_printoptions()),
                   "cwd": os.getcwd(), "path": sys.path, "probe": os.environ.get("BOOK_TEST_PROBE"),
                   "pid": os.getpid(), "parent": os.environ.get("JPY_PARENT_PID"),
+                  "gc": __import__("gc").get_threshold(),
                   "ppid": os.getppid(), "pgid": os.getpgid(0), "argv0": os.path.basename(sys.argv[0]),
                   "widgets_loaded": "ipywidgets" in sys.modules,
                   "debugpy": __import__("ipykernel.debugger").debugger._is_debugpy_available,
@@ -147,6 +148,8 @@ def test_forked_kernel_is_started_as_jupyter_starts_one(tmp_path, monkeypatch, c
     assert forked["pandas_options"] == usual["pandas_options"]
     assert forked["rcparams"] == usual["rcparams"] and forked["backend"] == usual["backend"]
     assert forked["numpy"] == usual["numpy"]
+    # the one setting that differs on purpose: a forked kernel collects garbage less often
+    assert usual["gc"] == [700, 10, 10] and forked["gc"] == list(kernel_fork.KERNEL_GC_THRESHOLDS)
     # the debugger imported ahead (debugpy), as available as in a kernel started as a process, and
     # the variable that kept its import quiet gone again
     assert forked["debugpy"] == usual["debugpy"]
