@@ -290,6 +290,30 @@ def lite_build_command(work):
     return [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")]
 
 
+# A folder in memory (Linux's /dev/shm), where there is one, for the lite build's temporary files.
+MEMORY_TMP = Path("/dev/shm")
+
+
+def lite_build_env():
+    """The lite build's environment: the build's, with its temporary folder in memory where there is one.
+
+    A clean lite build unpacks JupyterLite's application (749 files) into a temporary folder, then
+    copies it into the site. On the disk, every file of it is an inode to allocate, and ext4 searches
+    longer for a free one among the many a clean build has just deleted: half a second of system
+    time, at the build's end. In memory that search does not happen."""
+    env = dict(os.environ)
+    if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK | os.X_OK):
+        env["TMPDIR"] = str(MEMORY_TMP)
+    return env
+
+
+def run_lite(work, log):
+    """`jupyter lite build` of work/src started, writing to the open file `log` (a Popen)."""
+    return subprocess.Popen(
+        lite_build_command(work), cwd=work / "src", stdout=log, stderr=subprocess.STDOUT, env=lite_build_env()
+    )
+
+
 def check_lite_build(work, returncode):
     if returncode != 0:
         log = (work / "build.log").read_text()
@@ -313,8 +337,8 @@ def finish_site(site, vendor):
 def run_lite_build(work, site, vendor):
     """jupyter lite build from work/src into `site` (JupyterLite's tasks that are not up to date), then finish_site."""
     with open(work / "build.log", "w") as log:
-        result = subprocess.run(lite_build_command(work), cwd=work / "src", stdout=log, stderr=subprocess.STDOUT)
-    check_lite_build(work, result.returncode)
+        returncode = run_lite(work, log).wait()
+    check_lite_build(work, returncode)
     finish_site(site, vendor)
 
 
@@ -349,10 +373,7 @@ def start_lite_setup(app):
     write_sources(paths.work / "src", paths.configs)
     (paths.work / "src" / CONTENTS).mkdir()
     log = open(paths.work / "build.log", "w")  # noqa: SIM115 (closed by wait_for_lite_setup, once the build ends)
-    process = subprocess.Popen(
-        lite_build_command(paths.work), cwd=paths.work / "src", stdout=log, stderr=subprocess.STDOUT
-    )
-    app._lite_setup = (paths.setup, process, log)
+    app._lite_setup = (paths.setup, run_lite(paths.work, log), log)
 
 
 def wait_for_lite_setup(app, paths):

@@ -132,6 +132,15 @@ def test_the_app_archive_is_repacked_with_the_same_tar_and_no_compression(tmp_pa
     assert hashlib.sha256(original.read_bytes()).hexdigest() in entry["source"]
 
 
+def test_the_lite_build_keeps_its_temporary_files_in_memory_where_it_can(tmp_path, monkeypatch):
+    """TMPDIR of the lite build: the folder in memory when it is there and writable, else the build's own."""
+    monkeypatch.setenv("TMPDIR", "/the/builds/own")
+    monkeypatch.setattr(lite, "MEMORY_TMP", tmp_path)
+    assert lite.lite_build_env()["TMPDIR"] == str(tmp_path)
+    monkeypatch.setattr(lite, "MEMORY_TMP", tmp_path / "absent")
+    assert lite.lite_build_env()["TMPDIR"] == "/the/builds/own"
+
+
 @pytest.mark.skipif(not (VENDOR / "PROVENANCE.json").is_file(), reason="run `make book` (tools/vendor_pyodide.py)")
 def test_every_vendored_file_has_its_recorded_sha256_and_source():
     provenance = json.loads((VENDOR / "PROVENANCE.json").read_text())
