@@ -28,9 +28,9 @@ the error with page and cell, as before, so a broken chapter fails the build as 
 always did. jupyter-cache's own parallel executor is not used because it reads the
 notebooks from disk, without the inputs comment, so its cache keys would never match.
 
-The data are validated once here, not in every kernel, while the first kernels start; no cell
-runs before they have passed (see `validate_data_once`), and bad data stop the build at the first
-page that waits. A cold build, whose every chapter runs, starts the kernels' zygote while Sphinx is
+The data are validated once here, not in every kernel, while the first kernels start, unless the
+book's wheel records that `make wheel` validated these files with this code; no cell runs before
+they have passed (see `validate_data_once`), and bad data stop the build at the first page that waits. A cold build, whose every chapter runs, starts the kernels' zygote while Sphinx is
 still setting up (`cold_notebook_build`).
 """
 
@@ -99,7 +99,9 @@ def validate_data_once(app):
 
     The verdict is kept in _build/.data-validated, keyed on the data and the validator's code, so
     a build with neither changed (a no-op, a prose edit) does not validate again: about a second
-    with frictionless.
+    with frictionless. Nor does a build whose data `make wheel` has just validated with the same
+    code (`validated_by_the_wheel`): `make book` builds the wheel first, so a fresh clone's first
+    build, a cold build and a CSV edit each validated the same files twice.
     """
     from afghan_relations import load
 
@@ -107,15 +109,50 @@ def validate_data_once(app):
     stamp = Path(app.outdir).parent / ".data-validated"
     key = validation_key(folder)
     if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key):
-        # frictionless only when the data need checking (its import alone is a third of a second)
-        from afghan_relations.validate import DataError, validate_package
+        if validated_by_the_wheel(app, folder):
+            logger.info("data: validated by `make wheel` (the same files, the same validator)")
+        else:
+            # frictionless only when the data need checking (its import alone is a third of a second)
+            from afghan_relations.validate import DataError, validate_package
 
-        try:
-            validate_package(folder)
-        except DataError as error:
-            raise ExtensionError(f"the data are not valid: {error}") from None
+            try:
+                validate_package(folder)
+            except DataError as error:
+                raise ExtensionError(f"the data are not valid: {error}") from None
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(key, encoding="utf-8")
+
+
+def validated_by_the_wheel(app, folder):
+    """Whether the book's wheel records that these very data passed this very validator.
+
+    The wheel carries the digest of the data `make wheel` validated (`python -m afghan_relations
+    validate --stamp`, put in the wheel as load.VALIDATED_STAMP by tools/hatch_boundaries.py; the
+    installed package's loader trusts it too) and the package that validated them. When that digest
+    is the data folder's and the wheel's modules are, byte for byte, the package's modules now (the
+    validator and the rules it applies are among them), the check would find what it found then.
+    Anything else, or no wheel: False, and the build validates."""
+    import zipfile
+
+    from afghan_relations import load
+
+    from .notebook_kit import wheel_path
+
+    try:
+        wheel = wheel_path(app)
+    except ExtensionError:
+        return False
+    package = Path(load.__file__).parent
+    modules = {f"{package.name}/{path.name}": path for path in package.glob("*.py")}
+    with zipfile.ZipFile(wheel) as archive:
+        listed = {name for name in archive.namelist() if re.fullmatch(rf"{package.name}/[^/]+\.py", name)}
+        if listed != set(modules) or any(archive.read(name) != path.read_bytes() for name, path in modules.items()):
+            return False
+        try:
+            digest = archive.read(f"{package.name}/{load.VALIDATED_STAMP.name}").decode("utf-8").strip()
+        except KeyError:
+            return False
+    return digest == load.data_digest(folder)
 
 
 def trust_validated_data():

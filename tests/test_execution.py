@@ -60,6 +60,48 @@ def test_loader_validates_files_changed_since_the_build_validated_them(data, fre
         load.events(data)
 
 
+def _wheel(path, digest, modules):
+    """A wheel holding these modules of the package ({name: bytes}) and, unless None, the validated digest."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, code in modules.items():
+            archive.writestr(f"afghan_relations/{name}", code)
+        archive.writestr("afghan_relations/data/events.csv", "not a module")
+        if digest is not None:
+            archive.writestr(f"afghan_relations/{load.VALIDATED_STAMP.name}", digest + "\n")
+    return path
+
+
+@pytest.mark.fast
+def test_the_build_trusts_the_wheels_validation_only_of_the_same_data_by_the_same_code(data, tmp_path, monkeypatch):
+    """parallel_execution.validated_by_the_wheel: `make wheel` validated these files with this package, or no."""
+    from sphinx.errors import ExtensionError
+
+    from book_extensions import notebook_kit, parallel_execution
+
+    package = Path(load.__file__).parent
+    modules = {path.name: path.read_bytes() for path in package.glob("*.py")}
+    digest = load.data_digest(data)
+    wheel = tmp_path / "afghan_relations-1.0-py3-none-any.whl"
+    monkeypatch.setattr(notebook_kit, "wheel_path", lambda app: wheel)
+
+    def trusted(digest, modules):
+        _wheel(wheel, digest, modules)
+        return parallel_execution.validated_by_the_wheel(None, data)
+
+    assert trusted(digest, modules)
+    assert not trusted("0" * 64, modules)  # the wheel validated other data
+    assert not trusted(None, modules)  # a wheel that records no validation
+    assert not trusted(digest, {**modules, "validate.py": modules["validate.py"] + b"\n# changed"})  # other rules
+    assert not trusted(digest, {name: code for name, code in modules.items() if name != "dates.py"})
+    assert not trusted(digest, {**modules, "extra.py": b""})
+    break_a_date(data)
+    assert not trusted(digest, modules)  # the data changed since
+    monkeypatch.setattr(notebook_kit, "wheel_path", lambda app: (_ for _ in ()).throw(ExtensionError("no wheel")))
+    assert not parallel_execution.validated_by_the_wheel(None, data)
+
+
 @pytest.mark.fast
 def test_digest_follows_contents_not_times(data):
     before = load.data_digest(data)

@@ -19,7 +19,9 @@ Scenarios:
   set-up      `make env` in a fresh `git clone` of the commit: uv bootstrapped, .venv
               created and requirements.lock installed, with uv's cache as this machine has it
   cold        empty _build (every cache included: execution, data validation, lite site;
-              only the vendored files and the wheel stay): every chapter executed
+              only what `make vendor` and `make wheel` made stays: the vendored files, and the
+              wheel, which records that `make wheel` validated these data with this code, a
+              verdict the build takes instead of validating again): every chapter executed
   no-op       nothing changed: the build command run anyway (Sphinx finds nothing to do),
               as the template is measured
   no-op, `make book`
@@ -533,7 +535,10 @@ def report(bench, runs, args, commit, dirty):
         f" in `{CSV_FILE}` (a new value every run). The template has no CSV data and no environment"
         " of its own, hence no ratio there; its `_config.yml` is switched from `execute_notebooks: force`"
         " to `cache` so it is built like this book. CPU: user + system seconds of the command and every"
-        " process it started (kernels included), from getrusage.",
+        " process it started (kernels included), from getrusage. Cold: `_build` emptied but for what"
+        " `make vendor` and `make wheel` made before the build command (the vendored files; the wheel,"
+        " whose record that `make wheel` validated these data with this code the build takes, instead of"
+        " validating them a second time); the CSV edit, whose data the wheel did not validate, validates.",
         "",
         "## What re-executed",
         "",
