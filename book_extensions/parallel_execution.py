@@ -30,8 +30,9 @@ notebooks from disk, without the inputs comment, so its cache keys would never m
 
 The data are validated once here, not in every kernel, while the first kernels start, unless the
 book's wheel records that `make wheel` validated these files with this code; no cell runs before
-they have passed (see `validate_data_once`), and bad data stop the build at the first page that waits. A cold build, whose every chapter runs, starts the kernels' zygote while Sphinx is
-still setting up (`cold_notebook_build`).
+they have passed (see `validate_data_once`), and bad data stop the build at the first page that
+waits. A cold build, whose every chapter runs, starts the kernels' zygote while Sphinx is still
+setting up (`cold_notebook_build`).
 """
 
 import asyncio
