@@ -487,6 +487,13 @@ class ForkedKernel:
 # How long a client waits on IOPub for the kernel's reply to its kernel_info request to be
 # published, before it asks again (jupyter_client's own wait, on the same occasion).
 IOPUB_WAIT = 0.2
+# How long it waits, first, for IOPub's welcome (ipykernel 7 greets every new subscriber); a kernel
+# that sends none is then asked as jupyter_client asks, until IOPub carries its answer.
+WELCOME_WAIT = 2.0
+# The client connects before the new kernel has bound its ports, and ZeroMQ tries again after
+# 100 ms by default: that wait, not the kernel's start, was half of a kernel's start-up. Here it
+# tries after 10 ms, backing off to 100 ms.
+RECONNECT_MS, RECONNECT_MAX_MS = 10, 100
 
 
 def ready_client_class():
@@ -494,19 +501,31 @@ def ready_client_class():
 
     jupyter_client's wait_for_ready asks for kernel_info until the reply comes and IOPub carries
     a message, then reads IOPub until nothing has come for 0.2 s: every kernel's start ends with
-    that fifth of a second, and at the build's start both cores wait on it. This client reads IOPub
-    until the kernel's 'idle' for its own kernel_info request, the last message that request makes;
-    nothing of the start-up is left on IOPub then (and nbclient reads only what its own requests
-    make). It asks again if IOPub brought no such 'idle' within IOPUB_WAIT (a subscription made
-    after the kernel published, as jupyter_client allows for too)."""
+    that fifth of a second, and at the build's start both cores wait on it. And its first request
+    is usually answered before IOPub's subscription has reached the kernel, so the answer's
+    messages are lost and it asks again, 0.2 s later. This client's sockets try to connect again
+    sooner than ZeroMQ's default (RECONNECT_MS), and it waits first for IOPub's welcome
+    (`iopub_welcome`, which ipykernel 7 sends each new subscriber, JEP 65): from then on it sees
+    what the kernel publishes. It then reads IOPub until the kernel's 'idle' for its own kernel_info
+    request, the last message that request makes; nothing of the start-up is left on IOPub then
+    (and nbclient reads only what its own requests make). It asks again if IOPub brought no such
+    'idle' within IOPUB_WAIT (a kernel without the welcome, as jupyter_client allows for)."""
     import time
     from queue import Empty
 
+    import zmq
     from jupyter_client.asynchronous import AsyncKernelClient
 
     class ReadyClient(AsyncKernelClient):
+        def start_channels(self, *args, **kwargs):
+            # the client's own context (jupyter_client makes one per client): its sockets, made now
+            self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+            self.context.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_MAX_MS)
+            return super().start_channels(*args, **kwargs)
+
         async def wait_for_ready(self, timeout=None):
             deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            await self._welcome(min(deadline, time.monotonic() + WELCOME_WAIT))
             while True:
                 request = self.kernel_info()
                 try:
@@ -521,6 +540,16 @@ def ready_client_class():
                     raise RuntimeError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+        async def _welcome(self, until):
+            """IOPub's welcome read, or nothing more to wait for (no welcome by `until`)."""
+            while (left := until - time.monotonic()) > 0:
+                try:
+                    message = await self.iopub_channel.get_msg(timeout=left)
+                except Empty:
+                    return
+                if message["msg_type"] == "iopub_welcome":
+                    return
 
         async def _idle_after(self, request):
             """Whether IOPub brings the kernel's 'idle' for the request within IOPUB_WAIT."""

@@ -421,6 +421,25 @@ def test_a_forked_kernels_client_is_ready_once_its_kernel_info_is_answered_and_p
 
 
 @pytest.mark.fast
+def test_a_forked_kernels_client_connects_again_sooner_than_zeromqs_default(monkeypatch):
+    """Its sockets, made when the channels start, try again after RECONNECT_MS, not ZeroMQ's 100 ms."""
+    import zmq
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    monkeypatch.setattr(AsyncKernelClient, "start_channels", lambda self, *a, **k: None)
+    client = kernel_fork.ready_client_class()()
+    client.start_channels()
+    try:
+        assert client.context.getsockopt(zmq.RECONNECT_IVL) == kernel_fork.RECONNECT_MS < 100
+        assert client.context.getsockopt(zmq.RECONNECT_IVL_MAX) == kernel_fork.RECONNECT_MAX_MS
+        socket = client.context.socket(zmq.DEALER)
+        assert socket.getsockopt(zmq.RECONNECT_IVL) == kernel_fork.RECONNECT_MS
+        socket.close()
+    finally:
+        client.context.term()
+
+
+@pytest.mark.fast
 def test_shared_font_heights_are_matplotlibs_found_once_per_font_and_dpi(monkeypatch):
     """kernel_fork.share_font_heights: texts laid out as without it, each font's tables read once per dpi."""
     import matplotlib.pyplot as plt
