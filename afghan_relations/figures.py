@@ -113,8 +113,8 @@ def _new_figure(height, nrows=1, height_ratios=None, sharex=True, phone=False):
 
 def _shade_periods(ax, periods, label=True, xlim=None, min_share=0.16):
     """Grey bands for the book's periods, labelled along the top (only bands wider than `min_share` of the axis)."""
-    for i, row in enumerate(periods.itertuples()):
-        start, end = analysis.decimal_year([row.start, row.end])
+    starts, ends = (analysis.decimal_year(periods[column]).to_numpy() for column in ("start", "end"))
+    for i, (row, start, end) in enumerate(zip(periods.itertuples(), starts, ends, strict=True)):
         if xlim and (end < xlim[0] or start > xlim[1]):
             continue
         ax.axvspan(start, end, color=style.PERIOD_SHADES[i % 2], zorder=0, lw=0)
