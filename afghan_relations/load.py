@@ -125,6 +125,7 @@ def _validate(folder):
 
 
 def _ensure_valid(folder):
+    """Validate the folder unless its files are as they were when they last passed; their state."""
     # Subfolders too: the reference data (reference/) are checked against the data.
     state = tuple(
         (str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size)
@@ -135,6 +136,7 @@ def _ensure_valid(folder):
         if not _known_valid(folder):
             _validate(folder)
         _validated[folder] = state
+    return state
 
 
 # pandas is imported by the functions that build tables, not with this module: the book's build imports
@@ -148,31 +150,43 @@ def _vocabulary_codes(folder):
     return table.groupby("vocabulary", sort=False)["code"].apply(list).to_dict()
 
 
+_described = {}  # data folder -> (state of its files, datapackage.json, the vocabularies' codes)
+
+
+def _description(folder, state):
+    """(datapackage.json, {vocabulary: codes}) of the folder, read again only when its files change."""
+    if folder not in _described or _described[folder][0] != state:
+        _described[folder] = (state, read_datapackage(folder), _vocabulary_codes(folder))
+    return _described[folder][1:]
+
+
 def _typed(column, field, codes):
+    """A column as the schema types it; its empty cells arrive as missing (NaN), as _load reads them."""
     import pandas as pd
 
-    empty = column == ""
     if field["type"] == "date":
-        return pd.to_datetime(column.mask(empty), format="%Y-%m-%d")
+        return pd.to_datetime(column, format="%Y-%m-%d")
     if field["type"] == "integer":
-        return pd.to_numeric(column.mask(empty)).astype("Int64")
+        return pd.to_numeric(column).astype("Int64")
     if field["type"] == "number":
-        return pd.to_numeric(column.mask(empty)).astype(float)
+        return pd.to_numeric(column).astype(float)
     if field.get("listOf"):
-        return pd.Series([cell.split("|") if cell else [] for cell in column], index=column.index, dtype=object)
+        return pd.Series(
+            [cell.split("|") if isinstance(cell, str) else [] for cell in column], index=column.index, dtype=object
+        )
     if "vocabulary" in field:
-        return pd.Series(pd.Categorical(column.mask(empty), categories=codes[field["vocabulary"]]), index=column.index)
-    return column.mask(empty).astype("string")
+        return pd.Series(pd.Categorical(column, categories=codes[field["vocabulary"]]), index=column.index)
+    return column.astype("string")
 
 
 def _load(name, path):
     import pandas as pd
 
     folder = data_dir(path).resolve()
-    _ensure_valid(folder)
-    resource = next(r for r in read_datapackage(folder)["resources"] if r["name"] == name)
-    table = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
-    codes = _vocabulary_codes(folder)
+    descriptor, codes = _description(folder, _ensure_valid(folder))
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    # every cell a string, an empty one missing (and nothing else: keep_default_na=False)
+    table = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     return pd.DataFrame({f["name"]: _typed(table[f["name"]], f, codes) for f in resource["schema"]["fields"]})
 
 
