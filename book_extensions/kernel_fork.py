@@ -141,11 +141,13 @@ def share_text_metrics():
     ]:
         return False
     measured = {}
-    names = TEXT_SETTINGS + tuple(sorted(name for name in mpl.rcParams if name.startswith("mathtext.")))
+    # plain text depends on TEXT_SETTINGS; math (ismath true) on the mathtext settings too
+    mathtext = tuple(sorted(name for name in mpl.rcParams if name.startswith("mathtext.")))
+    names = {False: TEXT_SETTINGS, True: TEXT_SETTINGS + mathtext}
 
     def shared(renderer, text, fontprop, ismath, dpi):
         # a copy of the font properties, as matplotlib's cache keeps: their hash follows their state
-        settings = tuple(_hashable(dict.__getitem__(mpl.rcParams, name)) for name in names)
+        settings = tuple(_hashable(dict.__getitem__(mpl.rcParams, name)) for name in names[bool(ismath)])
         key = (type(renderer), dpi, text, fontprop.copy(), ismath, settings)
         if key not in measured:
             measured[key] = measure(renderer, text, fontprop, ismath, dpi)

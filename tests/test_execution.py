@@ -370,6 +370,13 @@ def test_shared_text_metrics_measure_a_text_once_until_a_setting_it_depends_on_c
     with matplotlib.rc_context({"font.sans-serif": ["DejaVu Serif"]}):
         measure(RendererAgg(100, 100, 72), "1979", font, False, 72)
     assert len(calls) == 3  # the generic family names another font
+    measure(RendererAgg(100, 100, 72), "$x$", font, True, 72)
+    assert len(calls) == 4
+    with matplotlib.rc_context({"mathtext.fontset": "stix"}):
+        measure(RendererAgg(100, 100, 72), "1979", font, False, 72)
+        assert len(calls) == 4  # plain text does not depend on the math settings
+        measure(RendererAgg(100, 100, 72), "$x$", font, True, 72)
+        assert len(calls) == 5  # math does
 
 
 class _Channel:
