@@ -290,8 +290,10 @@ def lite_build_command(work):
     return [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work / "src")]
 
 
-# A folder in memory (Linux's /dev/shm), where there is one, for the lite build's temporary files.
+# A folder in memory (Linux's /dev/shm), where there is one with room, for the lite build's temporary
+# files: the unpacked application takes 62 MB, and a container's /dev/shm may hold only 64 MB.
 MEMORY_TMP = Path("/dev/shm")
+MEMORY_TMP_ROOM = 512 * 2**20
 
 
 def lite_build_env():
@@ -303,7 +305,9 @@ def lite_build_env():
     time, at the build's end. In memory that search does not happen."""
     env = dict(os.environ)
     if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK | os.X_OK):
-        env["TMPDIR"] = str(MEMORY_TMP)
+        free = os.statvfs(MEMORY_TMP)
+        if free.f_bavail * free.f_frsize >= MEMORY_TMP_ROOM:
+            env["TMPDIR"] = str(MEMORY_TMP)
     return env
 
 

@@ -14,6 +14,7 @@ least as many figures as its HTML page; no error output; no request leaves 127.0
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import sys
 import time
@@ -133,11 +134,15 @@ def test_the_app_archive_is_repacked_with_the_same_tar_and_no_compression(tmp_pa
 
 
 def test_the_lite_build_keeps_its_temporary_files_in_memory_where_it_can(tmp_path, monkeypatch):
-    """TMPDIR of the lite build: the folder in memory when it is there and writable, else the build's own."""
+    """TMPDIR of the lite build: the folder in memory when it is there, writable and roomy, else the build's own."""
     monkeypatch.setenv("TMPDIR", "/the/builds/own")
     monkeypatch.setattr(lite, "MEMORY_TMP", tmp_path)
     assert lite.lite_build_env()["TMPDIR"] == str(tmp_path)
     monkeypatch.setattr(lite, "MEMORY_TMP", tmp_path / "absent")
+    assert lite.lite_build_env()["TMPDIR"] == "/the/builds/own"
+    monkeypatch.setattr(lite, "MEMORY_TMP", tmp_path)
+    free = os.statvfs(tmp_path)
+    monkeypatch.setattr(lite, "MEMORY_TMP_ROOM", free.f_bavail * free.f_frsize + 2**30)  # too little room
     assert lite.lite_build_env()["TMPDIR"] == "/the/builds/own"
 
 
