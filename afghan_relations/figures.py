@@ -569,6 +569,13 @@ def _act_legend(ax, acts, phone=False):
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=7)
 
 
+# The ladder's marks (scatter size, points squared; edge width, points). A step on the axis's first
+# day (the Taliban's return) is drawn on its left edge, half of it outside: the states' names keep
+# clear of it, half a mark and its edge away plus a gap (they touched at the default 3.5 pt).
+LADDER_MARK_SIZE, LADDER_MARK_EDGE = 70, 1.4
+LADDER_LABEL_PAD = LADDER_MARK_SIZE**0.5 / 2 + LADDER_MARK_EDGE + 2
+
+
 def plot_recognition_ladder(
     steps, actors, states=RECOGNITION_STATES, until=None, annotate=False, title=None, phone=False
 ):
@@ -609,7 +616,15 @@ def plot_recognition_ladder(
             x += 0.07
         placed.setdefault(y, []).append(x)
         ax.scatter(
-            [x], [y], marker=marker, s=70, facecolors=face, edgecolors=colour, linewidths=1.4, zorder=3, clip_on=False
+            [x],
+            [y],
+            marker=marker,
+            s=LADDER_MARK_SIZE,
+            facecolors=face,
+            edgecolors=colour,
+            linewidths=LADDER_MARK_EDGE,
+            zorder=3,
+            clip_on=False,
         )
         if not pd.isna(row.order_rank):
             ranged = face == "white"  # a span's label goes left, clear of dated marks on its right
@@ -654,7 +669,7 @@ def plot_recognition_ladder(
     ax.set_yticks(list(rows.values()), [literal(textwrap.fill(names[s], 12) if phone else names[s]) for s in rows])
     ax.set_ylim(-0.7 - (0.6 if annotate or keyed else 0), len(states) - 0.3 + (0.6 if annotate or keyed else 0))
     ax.set_xlim(*xlim)
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", length=0, pad=LADDER_LABEL_PAD)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
     ax.xaxis.set_major_locator(plt.MultipleLocator(1))

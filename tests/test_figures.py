@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.transforms import Bbox
 
 from afghan_relations import analysis, figures, load, style
 
@@ -327,6 +328,37 @@ def test_an_aid_description_starts_beyond_the_arrow_pointing_at_it(table):
     label = next(t for t in ax.texts if t.get_text() == "Arms")
     assert shaft[1][0] == shaft[0][0] + figures.OPEN_END_YEARS
     assert label.get_position()[0] > shaft[1][0]  # it used to start on the arrow
+
+
+@pytest.mark.parametrize("phone", [False, True])
+def test_recognition_ladder_names_keep_clear_of_marks_on_the_axis_edge(real_data, phone):
+    """Russia's and Tajikistan's first steps fall on the axis's first day, drawn on its edge: the states'
+    names beside the rows must not run into them (they touched; a pixel's gap at least)."""
+    steps, actors = load.recognition_steps(), load.actors()
+    fig = figures.plot_recognition_ladder(steps, actors, phone=phone)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    # each mark's square on the screen: its centre, and half its size in points (sqrt of the scatter
+    # size) plus half its edge, at the figure's dpi; the markers all fit in that square
+    marks_ = [
+        Bbox.from_bounds(x - half, y - half, 2 * half, 2 * half)
+        for c in ax.collections
+        if isinstance(c, PathCollection)
+        for (x, y), half in zip(
+            ax.transData.transform(c.get_offsets()),
+            (np.sqrt(c.get_sizes()) / 2 + c.get_linewidths() / 2) * fig.dpi / 72,
+            strict=True,
+        )
+    ]
+    on_the_edge = [m for m in marks_ if m.x0 < ax.get_window_extent(renderer).x0]
+    assert on_the_edge, "no mark on the axis's first day: the test no longer tests anything"
+    for label in labels:
+        for mark in marks_:
+            if mark.y0 < label.y1 and mark.y1 > label.y0:  # the same row
+                assert label.x1 + 1 <= mark.x0, (label, mark)
+    matplotlib.pyplot.close(fig)
 
 
 def test_recognition_ladder_axis_ends_on_the_last_day_of_the_data(real_data):
