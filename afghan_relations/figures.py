@@ -589,7 +589,7 @@ def plot_recognition_ladder(
     names = actors.set_index("actor_id")["name"]
     shown = analysis.since_taliban_return(steps)
     shown = dates.in_date_order(shown[shown["actor"].isin(states)])
-    last_day = pd.Timestamp(until) if until else steps["date_max"].fillna(steps["date_min"]).max()
+    last_day = pd.Timestamp(until) if until else analysis.last_possible_day(steps)
     xlim = analysis.decimal_year([analysis.TALIBAN_RETURN, last_day + pd.Timedelta(days=1)]).tolist()
     if phone:
         keyed = annotate and len(shown) > 0

@@ -188,7 +188,7 @@ def recognition_explorer(steps, actors):
     names = actors.set_index("actor_id")["name"]
     views = {}
     since = dates.for_readers(f"{analysis.TALIBAN_RETURN:%Y-%m}")
-    until = steps["date_max"].fillna(steps["date_min"]).max()  # every view on the same axis, to the data's end
+    until = analysis.last_possible_day(steps)  # every view on the same axis, to the data's end
     step_groups = {
         "All steps": list(steps["act"].cat.categories),
         "Terrorist lists": ["terrorist_listing", "delisting_announced", "terrorist_delisting"],

@@ -363,7 +363,7 @@ def test_recognition_ladder_names_keep_clear_of_marks_on_the_axis_edge(real_data
 
 def test_recognition_ladder_axis_ends_on_the_last_day_of_the_data(real_data):
     steps, actors = load.recognition_steps(), load.actors()
-    last_day = steps["date_max"].fillna(steps["date_min"]).max()
+    last_day = analysis.last_possible_day(steps)
     right = figures.plot_recognition_ladder(steps, actors).axes[0].get_xlim()[1]
     assert right == analysis.decimal_year([last_day + pd.Timedelta(days=1)])[0]
     # not a month beyond the data (it used to run to the end of February 2026; the data end 16 January)
