@@ -58,17 +58,21 @@ def afghan_russian_events_per_period(events, periods):
     return pd.Series(counts, name="events")
 
 
+def last_possible_days(frame):
+    """The last day each row may fall on: date_max, or date_min where the end is open."""
+    return frame["date_max"].fillna(frame["date_min"])
+
+
 def last_possible_day(frame):
-    """The latest day any row may fall on (date_max, or date_min where the end is open): where the
-    recognition ladders' axis ends."""
-    return frame["date_max"].fillna(frame["date_min"]).max()
+    """The latest day any row may fall on: where the recognition ladders' axis ends."""
+    return last_possible_days(frame).max()
 
 
 def since_taliban_return(frame, actor=None):
     """Rows that may fall on or after the Taliban's return (last possible day: date_max, or date_min
     where the end is open), optionally only one actor's: a step dated to a span that reaches past
     the return counts, as the recognition ladders draw it."""
-    rows = frame[frame["date_max"].fillna(frame["date_min"]) >= TALIBAN_RETURN]
+    rows = frame[last_possible_days(frame) >= TALIBAN_RETURN]
     return rows if actor is None else rows[rows["actor"] == actor]
 
 

@@ -147,14 +147,19 @@ def share_text_metrics():
 
     def shared(renderer, text, fontprop, ismath, dpi):
         # a copy of the font properties, as matplotlib's cache keeps: their hash follows their state
-        settings = tuple(_hashable(dict.__getitem__(mpl.rcParams, name)) for name in names[bool(ismath)])
-        key = (type(renderer), dpi, text, fontprop.copy(), ismath, settings)
+        key = (type(renderer), dpi, text, fontprop.copy(), ismath, _settings(mpl.rcParams, names[bool(ismath)]))
         if key not in measured:
             measured[key] = measure(renderer, text, fontprop, ismath, dpi)
         return measured[key]
 
     mtext._get_text_metrics_with_cache = shared
     return True
+
+
+def _settings(rcparams, names):
+    """matplotlib's settings of these names (`rcparams`: matplotlib.rcParams), now, as a hashable
+    tuple: part of a cache key."""
+    return tuple(_hashable(dict.__getitem__(rcparams, name)) for name in names)
 
 
 def _hashable(value):
@@ -236,8 +241,7 @@ def share_font_heights():
     names = TEXT_SETTINGS + ("font.family",)
 
     def heights(dpi, prop):
-        settings = tuple(_hashable(dict.__getitem__(mpl.rcParams, name)) for name in names)
-        key = (dpi, prop.copy(), settings)  # a copy: a FontProperties' hash follows its state
+        key = (dpi, prop.copy(), _settings(mpl.rcParams, names))  # a copy: a FontProperties' hash follows its state
         if key not in found:
             found[key] = _font_heights(prop, dpi)
         return found[key]

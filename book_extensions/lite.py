@@ -394,7 +394,7 @@ def wait_for_lite_setup(app, paths):
 def update_site(app, paths):
     """The lite site in _build/lite/site with this build's notebooks: kept when no input changed;
     JupyterLite's incremental build when only notebooks changed; built clean when anything else did
-    (started in the background while Sphinx read the pages, when it had pages to read). It writes
+    (that build started in the background as the last chapter's kernel started, start_lite_setup). It writes
     nothing into the HTML output, which build_lite links it into once Sphinx is done with it.
     Returns (the notebooks' digest, what was done, how many notebooks)."""
     notebooks = notebook_sources(chapter_notebooks(Path(app.confdir), app.config.lite_notebooks))

@@ -425,8 +425,9 @@ class Execution:
     executed and cached (`wait`), so myst-nb finds it in the cache as before. Reading, in this
     process, so overlaps the execution, in the kernels' processes: the pages read while the last
     chapters run, not after. The data are validated in a thread while the first kernels start
-    (mostly waiting for their replies): no kernel runs a cell before the data have passed, and a
-    failure stops the build, at the first page that waits, before any notebook is cached.
+    (mostly waiting for their replies), unless the wheel records that `make wheel` validated them
+    (validate_data_once): no kernel runs a cell before the data have passed, and a failure stops
+    the build, at the first page that waits, before any notebook is cached.
     """
 
     def __init__(self, app, jobs, n, zygote, cache_path):
