@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from afghan_relations.figures import RECOGNITION_STATES  # the ladder's rows, a choice of the figure
+
 REPO = Path(__file__).resolve().parents[1]
 HTML = REPO / "_build" / "html"
 EXECUTED = REPO / "_build" / "jupyter_execute" / "chapters"
@@ -182,6 +184,13 @@ def test_glued_numbers_equal_values_recomputed_from_the_csvs():
         == (day(formal["date_min"]) - day(by_id["RS014"]["date_min"])).days
     )
     assert int(recognition["n_order_claims"]) == sum(1 for s in steps if s["order_claim"])
+    # the ladder's rows and span, as the prose and caption give them: the states of the figure with a
+    # step since the Taliban's return (August 2021), and the data's last day
+    last_days = {s["step_id"]: day(s["date_max"] or s["date_min"]) for s in steps}
+    since = [s for s in steps if last_days[s["step_id"]] >= dt.date(2021, 8, 1)]
+    assert int(recognition["n_states_in_ladder"]) == len({s["actor"] for s in since} & set(RECOGNITION_STATES))
+    assert recognition["ladder_from"] == "August 2021"
+    assert recognition["ladder_until"] == f"{max(last_days.values()):%B %Y}"
 
 
 def test_generated_tables_have_as_many_rows_as_the_data():
